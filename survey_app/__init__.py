@@ -1,0 +1,69 @@
+"""Zona Integritas survey service: create_app() builds the Flask application."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(**overrides: Any) -> Flask:
+    """Build the app: configuration, extensions, blueprints, error pages, CLI."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_relative_config=True,
+    )
+    _configure(app, overrides)
+    _init_extensions(app)
+    _register_blueprints(app)
+    return app
+
+
+def _configure(app: Flask, overrides: dict[str, Any]) -> None:
+    from .config import Config
+
+    testing = bool(overrides.pop("TESTING", False))
+    config = Config.from_env(Path(app.instance_path), **overrides)
+    app.config.update(
+        SURVEY=config,
+        SECRET_KEY=config.secret_key,
+        TESTING=testing,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_SECURE=config.base_url.startswith("https"),
+        MAX_CONTENT_LENGTH=64 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_SSL_STRICT=False,
+        BABEL_DEFAULT_LOCALE="id",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+    )
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import errors, i18n, security
+    from .db import db
+    from .extensions import csrf
+    from .ratelimit import make_store
+
+    db.init_app(app)
+    csrf.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    app.extensions["rate_store"] = make_store(app.config["SURVEY"].redis_url)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .admin.views import bp as admin_bp
+    from .cli import register
+    from .health import bp as health_bp
+    from .survey.views import bp as survey_bp
+
+    app.register_blueprint(health_bp)
+    app.register_blueprint(survey_bp)
+    app.register_blueprint(admin_bp)
+    register(app)

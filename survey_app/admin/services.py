@@ -1,0 +1,78 @@
+"""Staff accounts and what each may see."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import ROLES, Unit, User, utcnow
+from ..security import check_password, hash_password
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD = 10
+
+
+class AccountError(ValueError):
+    """A staff account that cannot be created as asked."""
+
+
+def create_user(session: Session, email: str, password: str, role: str,
+                unit: Unit | None) -> User:
+    """Add a staff account with an argon2 hash; the caller commits."""
+    email = email.strip().lower()
+    if not EMAIL_RE.match(email):
+        raise AccountError(f"not an e-mail address: {email!r}")
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    if role != "admin" and unit is None:
+        raise AccountError(f"role {role} needs --unit")
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"password must have at least {MIN_PASSWORD} characters")
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise AccountError(f"user {email} already exists")
+    user = User(email=email, password_hash=hash_password(password), role=role,
+                unit_id=unit.id if unit else None)
+    session.add(user)
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, else None."""
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if not check_password(user, password):
+        return None
+    assert user is not None  # noqa: S101 - check_password is False for None
+    user.last_login_at = utcnow()
+    session.commit()
+    return user
+
+
+def visible_units(session: Session, user: User) -> list[Unit]:
+    """Units a user may see: all for the instance admin, else their unit and its sub-units."""
+    units = list(session.scalars(select(Unit).order_by(Unit.code)))
+    if user.role == "admin":
+        return units
+    children: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+    seen, stack = [], [u for u in units if u.id == user.unit_id]
+    while stack:
+        unit = stack.pop()
+        seen.append(unit)
+        stack.extend(children.get(unit.id, []))
+    return sorted(seen, key=lambda u: u.code)
+
+
+def find_visible_unit(session: Session, user: User, code: str) -> Unit | None:
+    """A unit by code if the user may see it."""
+    for unit in visible_units(session, user):
+        if unit.code.upper() == code.upper():
+            return unit
+    return None
+
+
+def count_users(session: Session) -> int:
+    """Number of accounts (the demo uses it to decide whether to create one)."""
+    return int(session.scalar(select(func.count()).select_from(User)) or 0)

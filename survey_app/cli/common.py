@@ -1,0 +1,52 @@
+"""Helpers shared by the commands: one-line errors, never a traceback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+from sqlalchemy.exc import SQLAlchemyError
+
+from instruments import InstrumentError
+
+from ..orgs import OrgError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@contextmanager
+def friendly_errors() -> Iterator[None]:
+    """Turn expected failures into a one-line message and exit status 1."""
+    try:
+        yield
+    except (OrgError, InstrumentError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"{exc.strerror or exc}: {exc.filename or ''}".strip()) \
+            from None
+    except SQLAlchemyError as exc:
+        message = str(exc.orig if hasattr(exc, "orig") and exc.orig else exc).splitlines()[0]
+        raise click.ClickException(f"database error: {message}") from None
+
+
+def friendly(func: F) -> F:
+    """Decorator form of friendly_errors."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with friendly_errors():
+            return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def parse_date(value: str, name: str) -> date:
+    """A YYYY-MM-DD date or a one-line error naming the option."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.ClickException(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None

@@ -1,0 +1,111 @@
+"""Commands for the database, the demo, the server, QR codes and paper imports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+
+import instruments
+
+from .. import orgs, qr
+from ..db import db
+from ..demo import DEMO_ADMIN, ensure_demo
+from ..migrations import upgrade
+from ..survey.importer import ImportFailed, import_csv
+from ..survey.services import instrument_version
+from .common import friendly
+
+
+def init_database() -> None:
+    """Apply migrations and record every shipped instrument version."""
+    upgrade(db.engine)  # type: ignore[arg-type]
+    for versions in instruments.available().values():
+        for instrument, _, _ in versions.values():
+            instrument_version(db.session, instrument)
+    db.session.commit()
+
+
+@click.command("init-db")
+@friendly
+def init_db() -> None:
+    """Apply all migrations to DATABASE_URL (safe to repeat)."""
+    init_database()
+    click.echo("database is up to date")
+
+
+@click.command("demo")
+@friendly
+def demo() -> None:
+    """Set up a demo unit DEMO with services, counters, an admin and sample answers."""
+    init_database()
+    unit, password = ensure_demo(db.session)
+    base = current_app.config["SURVEY"].base_url
+    click.echo(f"Demo unit {unit.code}: {unit.name}")
+    for service in unit.services:
+        for counter in service.counters or [None]:
+            click.echo("  survey: " + qr.survey_url(base, unit.code, service.code,
+                                                    counter.code if counter else None))
+    click.echo(f"Staff login: {base}/admin/login")
+    click.echo(f"  e-mail:   {DEMO_ADMIN}")
+    click.echo(f"  password: {password}   (new each time `demo` runs)")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Run the web app with the development server (use gunicorn in production)."""
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, current_app._get_current_object(), threaded=True)  # type: ignore[attr-defined]
+
+
+@click.command("qr")
+@click.argument("unit")
+@click.argument("service", required=False)
+@click.argument("counter", required=False)
+@click.option("--format", "fmt", type=click.Choice(qr.FORMATS), required=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@friendly
+def qr_command(unit: str, service: str | None, counter: str | None, fmt: str, out: Path) -> None:
+    """Write a QR code (svg, png) or a printable poster (pdf) that opens that survey."""
+    u = orgs.find_unit(db.session, unit)
+    s = orgs.find_service(db.session, u, service) if service else None
+    c = orgs.find_counter(s, counter) if s and counter else None
+    url = qr.survey_url(current_app.config["SURVEY"].base_url, u.code, s and s.code, c and c.code)
+    data, _ = qr.render(fmt, url, u.name, s and s.name, c and c.name)
+    out.write_bytes(data)
+    click.echo(f"wrote {out} for {url}")
+
+
+@click.group("responses")
+def responses_group() -> None:
+    """Survey responses."""
+
+
+@responses_group.command("import")
+@click.argument("unit")
+@click.argument("csv_path", metavar="CSV", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--instrument", "slug", default="ikm", show_default=True)
+@friendly
+def responses_import(unit: str, csv_path: Path, slug: str) -> None:
+    """Import paper questionnaires from CSV: every row or none."""
+    u = orgs.find_unit(db.session, unit)
+    instrument = instruments.latest(slug)
+    try:
+        text = csv_path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{csv_path}: not UTF-8 text") from None
+    try:
+        count = import_csv(db.session, u, instrument, text,
+                           current_app.config["SURVEY"].saran_max_chars)
+    except ImportFailed as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        raise click.ClickException(f"nothing imported: {len(exc.problems)} problem(s)") from None
+    click.echo(f"imported {count}")
+
+
+COMMANDS = (init_db, demo, serve, qr_command, responses_group)

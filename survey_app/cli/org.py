@@ -1,0 +1,94 @@
+"""Commands that create units, services, counters and staff accounts."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+
+from .. import orgs, qr
+from ..admin.services import create_user
+from ..db import db
+from .common import friendly
+
+
+@click.group("unit")
+def unit_group() -> None:
+    """Units (unit kerja)."""
+
+
+@unit_group.command("add")
+@click.argument("code")
+@click.option("--name", required=True, help="Full name of the unit.")
+@click.option("--parent", default=None, help="Code of the parent unit.")
+@click.option("--tz", default="Asia/Jakarta", show_default=True, help="IANA time zone.")
+@friendly
+def unit_add(code: str, name: str, parent: str | None, tz: str) -> None:
+    """Create a unit."""
+    unit = orgs.add_unit(db.session, code, name, parent, tz)
+    db.session.commit()
+    click.echo(f"unit {unit.code} created")
+
+
+@click.group("service")
+def service_group() -> None:
+    """Services (jenis layanan)."""
+
+
+@service_group.command("add")
+@click.argument("unit")
+@click.argument("service")
+@click.option("--name", required=True)
+@friendly
+def service_add(unit: str, service: str, name: str) -> None:
+    """Create a service of a unit."""
+    created = orgs.add_service(db.session, orgs.find_unit(db.session, unit), service, name)
+    db.session.commit()
+    click.echo(f"service {created.code} created in unit {created.unit.code}")
+
+
+@click.group("counter")
+def counter_group() -> None:
+    """Counters (loket)."""
+
+
+@counter_group.command("add")
+@click.argument("unit")
+@click.argument("service")
+@click.argument("counter")
+@click.option("--name", default=None)
+@friendly
+def counter_add(unit: str, service: str, counter: str, name: str | None) -> None:
+    """Create a counter; the last line printed is its public survey URL."""
+    u = orgs.find_unit(db.session, unit)
+    s = orgs.find_service(db.session, u, service)
+    c = orgs.add_counter(db.session, s, counter, name)
+    db.session.commit()
+    click.echo(f"counter {c.code} created in service {s.code}")
+    click.echo(qr.survey_url(current_app.config["SURVEY"].base_url, u.code, s.code, c.code))
+
+
+@click.group("user")
+def user_group() -> None:
+    """Staff accounts."""
+
+
+@user_group.command("add")
+@click.argument("email")
+@click.option("--role", required=True, help="admin, unit_admin or analyst")
+@click.option("--unit", "unit_code", default=None)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@friendly
+def user_add(email: str, role: str, unit_code: str | None, password_stdin: bool) -> None:
+    """Create a staff account (argon2 password hash)."""
+    if not password_stdin:
+        raise click.ClickException("give the password on standard input with --password-stdin")
+    password = sys.stdin.readline().rstrip("\r\n")
+    unit = orgs.find_unit(db.session, unit_code) if unit_code else None
+    user = create_user(db.session, email, password, role, unit)
+    db.session.commit()
+    click.echo(f"user {user.email} created with role {user.role}")
+
+
+COMMANDS = (unit_group, service_group, counter_group, user_group)

@@ -1,0 +1,42 @@
+"""Error pages: a clear message, never a traceback."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: _l("The request could not be understood. Please go back and try again."),
+    403: _l("You do not have access to this page."),
+    404: _l("Page not found. Check the address or scan the QR code again."),
+    405: _l("This action is not allowed here."),
+    413: _l("What you sent is too large."),
+    429: _l("Too many attempts. Please wait a few minutes and try again."),
+    500: _l("Something went wrong on our side. Nothing you sent was half-saved; please try again."),
+}
+
+
+def _render(code: int, message: object) -> tuple[str, int]:
+    return render_template("errors/error.html", code=code, message=message), code
+
+
+def init_app(app: Flask) -> None:
+    """Register handlers for HTTP errors, CSRF failures and crashes."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_exc: CSRFError) -> tuple[str, int]:
+        return _render(
+            400, _l("This form has expired or was not sent from our page. Please reload it.")
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> tuple[str, int]:
+        code = exc.code or 500
+        return _render(code, MESSAGES.get(code, exc.description))
+
+    @app.errorhandler(Exception)
+    def crash(exc: Exception) -> tuple[str, int]:
+        app.logger.exception("unhandled error")
+        return _render(500, MESSAGES[500])

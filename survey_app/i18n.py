@@ -1,0 +1,31 @@
+"""Bahasa Indonesia first, English on request (?lang=en, remembered in the session)."""
+
+from __future__ import annotations
+
+from flask import Flask, g, request, session
+from flask_babel import Babel
+
+LANGUAGES = ("id", "en")
+
+
+def select_locale() -> str:
+    """Language from ?lang=, then the session, then Bahasa Indonesia."""
+    wanted = request.args.get("lang")
+    if wanted in LANGUAGES:
+        session["lang"] = wanted
+        return wanted
+    stored = session.get("lang")
+    return stored if stored in LANGUAGES else "id"
+
+
+def current_lang() -> str:
+    """The language of this request, chosen once."""
+    if "lang" not in g:
+        g.lang = select_locale()
+    return g.lang  # type: ignore[no-any-return]
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Babel and expose the language to templates."""
+    Babel(app, locale_selector=current_lang)
+    app.context_processor(lambda: {"lang": current_lang(), "languages": LANGUAGES})

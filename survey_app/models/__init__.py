@@ -1,0 +1,22 @@
+"""All models, importable from one place (Alembic reads Base.metadata from here)."""
+
+from .base import Base, UTCDateTime, utcnow
+from .instrument import InstrumentVersion, ItemOverride
+from .org import Counter, Service, Unit
+from .survey import Answer, Response
+from .user import ROLES, User
+
+__all__ = [
+    "ROLES",
+    "Answer",
+    "Base",
+    "Counter",
+    "InstrumentVersion",
+    "ItemOverride",
+    "Response",
+    "Service",
+    "UTCDateTime",
+    "Unit",
+    "User",
+    "utcnow",
+]

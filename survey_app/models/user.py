@@ -1,0 +1,35 @@
+"""Staff accounts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, UTCDateTime, utcnow
+from .org import Unit
+
+ROLES = ("admin", "unit_admin", "analyst")
+
+
+class User(Base):
+    """A staff member; role 'admin' is the instance administrator."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    unit: Mapped[Unit | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'unit_admin', 'analyst')", name="role"),
+        CheckConstraint("role = 'admin' OR unit_id IS NOT NULL", name="unit_for_unit_roles"),
+    )

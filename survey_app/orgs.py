@@ -1,0 +1,97 @@
+"""Creating units, services and counters, with the checks the CLI and pages share."""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .models import Counter, Service, Unit
+from .models.org import CODE_PATTERN
+
+RESERVED = {"terima-kasih"}
+INDONESIAN_TZ = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
+
+
+class OrgError(ValueError):
+    """A unit, service or counter that cannot be created as asked."""
+
+
+class NotFound(OrgError):
+    """No such unit, service or counter."""
+
+
+def check_code(code: str, what: str) -> str:
+    """A code usable in URLs and file names."""
+    if not re.match(CODE_PATTERN, code) or code.lower() in RESERVED:
+        raise OrgError(f"{what} code {code!r} must be 1-32 letters, digits, '-' or '_'")
+    return code
+
+
+def find_unit(session: Session, code: str) -> Unit:
+    """A unit by code (case-insensitive)."""
+    unit = session.scalar(select(Unit).where(func.upper(Unit.code) == code.upper()))
+    if unit is None:
+        raise NotFound(f"unknown unit {code!r}")
+    return unit
+
+
+def find_service(session: Session, unit: Unit, code: str) -> Service:
+    """A service of a unit by code."""
+    for service in unit.services:
+        if service.code.upper() == code.upper():
+            return service
+    raise NotFound(f"unknown service {code!r} in unit {unit.code}")
+
+
+def find_counter(service: Service, code: str) -> Counter:
+    """A counter of a service by code."""
+    for counter in service.counters:
+        if counter.code.upper() == code.upper():
+            return counter
+    raise NotFound(f"unknown counter {code!r} in service {service.code}")
+
+
+def add_unit(session: Session, code: str, name: str, parent: str | None = None,
+             tz: str = "Asia/Jakarta") -> Unit:
+    """Create a unit; the caller commits."""
+    check_code(code, "unit")
+    if session.scalar(select(Unit.id).where(func.upper(Unit.code) == code.upper())):
+        raise OrgError(f"unit {code!r} already exists")
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise OrgError(f"unknown time zone {tz!r} (Indonesia: {', '.join(INDONESIAN_TZ)})") \
+            from None
+    if tz not in available_timezones():
+        raise OrgError(f"unknown time zone {tz!r}")
+    if not name.strip():
+        raise OrgError("name must not be empty")
+    parent_unit = find_unit(session, parent) if parent else None
+    unit = Unit(code=code, name=name.strip(), tz=tz, parent=parent_unit)
+    session.add(unit)
+    return unit
+
+
+def add_service(session: Session, unit: Unit, code: str, name: str) -> Service:
+    """Create a service of a unit; the caller commits."""
+    check_code(code, "service")
+    if any(s.code.upper() == code.upper() for s in unit.services):
+        raise OrgError(f"service {code!r} already exists in unit {unit.code}")
+    if not name.strip():
+        raise OrgError("name must not be empty")
+    service = Service(code=code, name=name.strip())
+    unit.services.append(service)
+    return service
+
+
+def add_counter(session: Session, service: Service, code: str, name: str | None) -> Counter:
+    """Create a counter of a service; the caller commits."""
+    check_code(code, "counter")
+    if any(c.code.upper() == code.upper() for c in service.counters):
+        raise OrgError(f"counter {code!r} already exists in service {service.code}")
+    counter = Counter(code=code, name=(name or f"Loket {code}").strip())
+    service.counters.append(counter)
+    return counter

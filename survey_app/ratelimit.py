@@ -1,0 +1,61 @@
+"""Fixed-window counters, in process or in Redis when REDIS_URL is set (shared by workers)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Protocol
+
+
+class CounterStore(Protocol):
+    """Counts hits per key within a window."""
+
+    def hit(self, key: str, window: int) -> int:
+        """Count one hit and return the hits so far in the current window."""
+        ...
+
+
+class MemoryStore:
+    """Per-process store for one worker (development, a small unit)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._hits: dict[str, tuple[float, int]] = {}
+
+    def hit(self, key: str, window: int) -> int:
+        now = time.monotonic()
+        with self._lock:
+            if len(self._hits) > 50_000:  # bound memory: drop expired windows
+                self._hits = {k: v for k, v in self._hits.items() if v[0] > now}
+            expires, count = self._hits.get(key, (0.0, 0))
+            if expires <= now:
+                expires, count = now + window, 0
+            self._hits[key] = (expires, count + 1)
+            return count + 1
+
+
+class RedisStore:
+    """Store shared by every gunicorn worker and host."""
+
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self._redis = redis.Redis.from_url(url)
+
+    def hit(self, key: str, window: int) -> int:
+        pipe = self._redis.pipeline()
+        pipe.incr(f"rl:{key}")
+        pipe.expire(f"rl:{key}", window, nx=True)
+        count, _ = pipe.execute()
+        return int(count)
+
+
+def make_store(redis_url: str | None) -> CounterStore:
+    """The store the configuration asks for."""
+    return RedisStore(redis_url) if redis_url else MemoryStore()
+
+
+def allow(store: CounterStore, key: str, limit: tuple[int, int]) -> bool:
+    """True while `key` has made at most limit[0] hits in the last limit[1] seconds."""
+    count, window = limit
+    return store.hit(key, window) <= count

@@ -1,0 +1,82 @@
+"""Checks a submission against its instrument: shared by the web form and the paper import."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+
+from instruments import Instrument
+
+from ..profile import AGE_MAX, AGE_MIN, EDUCATION, OCCUPATION, SEX, normalise_code
+
+
+@dataclass
+class Submission:
+    """A checked response, ready to store."""
+
+    answers: dict[str, int] = field(default_factory=dict)
+    jenis_kelamin: str | None = None
+    usia: int | None = None
+    pendidikan: str | None = None
+    pekerjaan: str | None = None
+    saran: str | None = None
+
+
+def _profile(data: Mapping[str, str], sub: Submission, errors: dict[str, str]) -> None:
+    sex = (data.get("jenis_kelamin") or "").strip().upper()
+    if sex:
+        if sex in SEX:
+            sub.jenis_kelamin = sex
+        else:
+            errors["jenis_kelamin"] = _("Choose L (male) or P (female).")
+    age = (data.get("usia") or "").strip()
+    if age:
+        if age.isdigit() and AGE_MIN <= int(age) <= AGE_MAX:
+            sub.usia = int(age)
+        else:
+            errors["usia"] = _("Age must be a whole number from %(lo)d to %(hi)d.",
+                               lo=AGE_MIN, hi=AGE_MAX)
+    for name, choices in (("pendidikan", EDUCATION), ("pekerjaan", OCCUPATION)):
+        raw = (data.get(name) or "").strip()
+        if raw:
+            code = normalise_code(raw, choices)
+            if code is None:
+                errors[name] = _("Unknown choice '%(value)s'.", value=raw[:40])
+            else:
+                setattr(sub, name, code)
+
+
+def check_submission(
+    instrument: Instrument,
+    data: Mapping[str, str],
+    *,
+    require_all: bool,
+    saran_max: int,
+) -> tuple[Submission, dict[str, str]]:
+    """Validate answers, profile and saran; return the submission and errors by field."""
+    sub, errors = Submission(), {}
+    for item in instrument.items:
+        raw = (data.get(item.code) or "").strip()
+        if not raw:
+            if require_all:
+                errors[item.code] = _("Please choose an answer.")
+            continue
+        if raw.isdigit() and instrument.scale_min <= int(raw) <= instrument.scale_max:
+            sub.answers[item.code] = int(raw)
+        else:
+            errors[item.code] = _("Answer must be from %(lo)d to %(hi)d.",
+                                  lo=instrument.scale_min, hi=instrument.scale_max)
+    if not sub.answers and not errors:
+        errors["_form"] = _("No answers were given.")
+    if instrument.profile:
+        _profile(data, sub, errors)
+    saran = (data.get("saran") or "").strip()
+    if saran:
+        if len(saran) > saran_max:
+            errors["saran"] = _("Suggestion is too long (%(n)d characters; at most %(max)d).",
+                                n=len(saran), max=saran_max)
+        else:
+            sub.saran = saran
+    return sub, errors
