@@ -151,7 +151,8 @@ def parse_instrument(data: dict[str, Any], where: str = "instrument") -> Instrum
     version = _need(data, "version", str, where)
     scale = _need(data, "scale", dict, where)
     _no_extra(scale, {"min", "max", "conversion_factor"}, f"{where}.scale")
-    smin, smax = _need(scale, "min", int, f"{where}.scale"), _need(scale, "max", int, f"{where}.scale")
+    smin = _need(scale, "min", int, f"{where}.scale")
+    smax = _need(scale, "max", int, f"{where}.scale")
     if not 0 <= smin < smax <= 9:
         raise InstrumentError(f"{where}.scale: need 0 <= min < max <= 9")
     factor = float(scale.get("conversion_factor", 100 / smax))
@@ -202,7 +203,7 @@ def _categories(raw: Any, where: str) -> list[Category]:
         if not isinstance(cat, dict):
             raise InstrumentError(f"{here}: must be a table")
         _no_extra(cat, {"letter", "lower", "kinerja"}, here)
-        lower = _need(cat, "lower", int | float, here)
+        lower = _need(cat, "lower", (int, float), here)
         out.append(Category(_need(cat, "letter", str, here), float(lower),
                             _text(cat, "kinerja", here)))
     lowers = [c.lower for c in out]

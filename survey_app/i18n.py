@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_babel import Babel
 
 LANGUAGES = ("id", "en")
 
 
 def select_locale() -> str:
-    """Language from ?lang=, then the session, then Bahasa Indonesia."""
+    """Language from ?lang=, then the session, then Bahasa Indonesia (always, outside requests)."""
+    if not has_request_context():
+        return "id"
     wanted = request.args.get("lang")
     if wanted in LANGUAGES:
         session["lang"] = wanted

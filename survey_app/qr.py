@@ -10,7 +10,7 @@ import qrcode.image.svg
 from fpdf import FPDF
 
 FORMATS = ("svg", "png", "pdf")
-POSTER_SIZES = ("A4", "A5")
+POSTER_SIZES = {"A4": (210.0, 297.0), "A5": (148.0, 210.0)}  # mm
 
 
 def survey_url(base_url: str, unit: str, service: str | None = None,
@@ -49,38 +49,34 @@ def poster_pdf(url: str, unit_name: str, service_name: str | None, counter_name:
     """A printable poster: title, unit, service, QR, instructions and the URL as text."""
     if size not in POSTER_SIZES:
         raise ValueError(f"poster size must be one of {', '.join(POSTER_SIZES)}")
-    pdf = FPDF(format=size)
+    pdf = FPDF(format=POSTER_SIZES[size])
     pdf.set_auto_page_break(False)
     pdf.add_page()
-    width = pdf.w - 2 * pdf.l_margin
-    scale = 1.0 if size == "A4" else 0.72
-    pdf.set_font("Helvetica", "B", 26 * scale)
-    pdf.multi_cell(width, 12 * scale, "SURVEI KEPUASAN MASYARAKAT", align="C")
-    pdf.set_font("Helvetica", "", 14 * scale)
-    pdf.multi_cell(width, 7 * scale, "Public Satisfaction Survey", align="C")
-    pdf.ln(4 * scale)
-    pdf.set_font("Helvetica", "B", 18 * scale)
-    pdf.multi_cell(width, 9 * scale, _latin1(unit_name), align="C")
-    pdf.set_font("Helvetica", "", 15 * scale)
-    for line in (service_name, counter_name):
-        if line:
-            pdf.multi_cell(width, 8 * scale, _latin1(line), align="C")
-    side = 120 * scale
-    pdf.image(io.BytesIO(qr_png(url, box_size=20)), x=(pdf.w - side) / 2, y=pdf.get_y() + 6,
+    k = 1.0 if size == "A4" else 0.72
+
+    def line(text: str, points: float, style: str = "", family: str = "Helvetica") -> None:
+        pdf.set_font(family, style, points * k)
+        pdf.multi_cell(0, points * k * 0.5, _latin1(text), align="C", new_x="LMARGIN",
+                       new_y="NEXT")
+
+    line("SURVEI KEPUASAN MASYARAKAT", 26, "B")
+    line("Public Satisfaction Survey", 14)
+    pdf.ln(4 * k)
+    line(unit_name, 18, "B")
+    for text in (service_name, counter_name):
+        if text:
+            line(text, 15)
+    side = 120 * k
+    pdf.image(io.BytesIO(qr_png(url, box_size=20)), x=(pdf.w - side) / 2, y=pdf.get_y() + 4 * k,
               w=side, h=side)
-    pdf.set_y(pdf.get_y() + side + 10 * scale)
-    pdf.set_font("Helvetica", "B", 14 * scale)
-    pdf.multi_cell(width, 7 * scale, "Pindai kode QR dengan kamera ponsel Anda, isi survei "
-                   "(sekitar 1 menit). Tanpa nama, tanpa nomor telepon.", align="C")
-    pdf.set_font("Helvetica", "", 12 * scale)
-    pdf.multi_cell(width, 6 * scale, "Scan the QR code with your phone camera and answer the "
-                   "survey (about one minute). Anonymous.", align="C")
-    pdf.ln(4 * scale)
-    pdf.set_font("Helvetica", "", 11 * scale)
-    pdf.multi_cell(width, 6 * scale, "Tidak bisa memindai? Buka alamat ini / Cannot scan? Open:",
-                   align="C")
-    pdf.set_font("Courier", "B", 13 * scale)
-    pdf.multi_cell(width, 7 * scale, url, align="C")
+    pdf.set_y(pdf.get_y() + side + 8 * k)
+    line("Pindai kode QR dengan kamera ponsel Anda dan isi survei (sekitar 1 menit). "
+         "Tanpa nama, tanpa nomor telepon.", 14, "B")
+    line("Scan the QR code with your phone camera and answer the survey (about one minute). "
+         "Anonymous.", 12)
+    pdf.ln(4 * k)
+    line("Tidak bisa memindai? Buka alamat ini / Cannot scan? Open:", 11)
+    line(url, 13, "B", "Courier")
     return bytes(pdf.output())
 
 
@@ -90,12 +86,12 @@ def _latin1(text: str) -> str:
 
 
 def render(fmt: str, url: str, unit_name: str, service_name: str | None = None,
-           counter_name: str | None = None) -> tuple[bytes, str]:
+           counter_name: str | None = None, size: str = "A4") -> tuple[bytes, str]:
     """Bytes and MIME type of a QR code or poster in `fmt`."""
     if fmt == "svg":
         return qr_svg(url), "image/svg+xml"
     if fmt == "png":
         return qr_png(url), "image/png"
     if fmt == "pdf":
-        return poster_pdf(url, unit_name, service_name, counter_name), "application/pdf"
+        return poster_pdf(url, unit_name, service_name, counter_name, size), "application/pdf"
     raise ValueError(f"format must be one of {', '.join(FORMATS)}")

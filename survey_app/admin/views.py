@@ -5,13 +5,24 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template,
-                   request, session, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .. import qr
 from ..db import db
+from ..models import Unit, User
 from ..ratelimit import allow
 from ..security import current_user, login_required
 from ..survey.services import response_counts
@@ -58,11 +69,18 @@ def logout() -> WerkzeugResponse:
 def index() -> str:
     """Units the user may see."""
     return render_template("admin/index.html",
-                           units=services.visible_units(db.session, current_user()))
+                           units=services.visible_units(db.session, _user()))
 
 
-def _unit_or_404(code: str):  # type: ignore[no-untyped-def]
-    unit = services.find_visible_unit(db.session, current_user(), code)
+def _user() -> User:
+    user = current_user()
+    if user is None:  # login_required ran first; this only narrows the type
+        abort(401)
+    return user
+
+
+def _unit_or_404(code: str) -> Unit:
+    unit = services.find_visible_unit(db.session, _user(), code)
     if unit is None:
         abort(404)
     return unit

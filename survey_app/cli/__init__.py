@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 
 
 def register(app: Flask) -> None:
@@ -12,7 +12,18 @@ def register(app: Flask) -> None:
     from . import data, org
 
     for command in (*data.COMMANDS, *org.COMMANDS):
+        _in_app_context(command)
         app.cli.add_command(command)
+
+
+def _in_app_context(command: click.Command) -> None:
+    """Run every (sub)command inside the app context, as `app.cli.command` would."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _in_app_context(sub)
+    elif command.callback is not None and not getattr(command, "_in_app_ctx", False):
+        command.callback = with_appcontext(command.callback)
+        command._in_app_ctx = True  # type: ignore[attr-defined]
 
 
 def _create_app() -> Flask:

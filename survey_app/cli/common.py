@@ -31,6 +31,10 @@ def friendly_errors() -> Iterator[None]:
     except SQLAlchemyError as exc:
         message = str(exc.orig if hasattr(exc, "orig") and exc.orig else exc).splitlines()[0]
         raise click.ClickException(f"database error: {message}") from None
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
+        raise
+    except Exception as exc:  # noqa: BLE001 - a CLI user gets one line, never a traceback
+        raise click.ClickException(f"unexpected error: {type(exc).__name__}: {exc}") from None
 
 
 def friendly(func: F) -> F:

@@ -44,9 +44,9 @@ def demo() -> None:
     base = current_app.config["SURVEY"].base_url
     click.echo(f"Demo unit {unit.code}: {unit.name}")
     for service in unit.services:
-        for counter in service.counters or [None]:
-            click.echo("  survey: " + qr.survey_url(base, unit.code, service.code,
-                                                    counter.code if counter else None))
+        codes: list[str | None] = [c.code for c in service.counters] or [None]
+        for code in codes:
+            click.echo("  survey: " + qr.survey_url(base, unit.code, service.code, code))
     click.echo(f"Staff login: {base}/admin/login")
     click.echo(f"  e-mail:   {DEMO_ADMIN}")
     click.echo(f"  password: {password}   (new each time `demo` runs)")
@@ -68,14 +68,18 @@ def serve(host: str, port: int) -> None:
 @click.argument("counter", required=False)
 @click.option("--format", "fmt", type=click.Choice(qr.FORMATS), required=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--size", type=click.Choice(tuple(qr.POSTER_SIZES)), default="A4", show_default=True,
+              help="Paper size of the pdf poster.")
 @friendly
-def qr_command(unit: str, service: str | None, counter: str | None, fmt: str, out: Path) -> None:
+def qr_command(unit: str, service: str | None, counter: str | None, fmt: str, out: Path,
+               size: str) -> None:
     """Write a QR code (svg, png) or a printable poster (pdf) that opens that survey."""
     u = orgs.find_unit(db.session, unit)
     s = orgs.find_service(db.session, u, service) if service else None
     c = orgs.find_counter(s, counter) if s and counter else None
-    url = qr.survey_url(current_app.config["SURVEY"].base_url, u.code, s and s.code, c and c.code)
-    data, _ = qr.render(fmt, url, u.name, s and s.name, c and c.name)
+    url = qr.survey_url(current_app.config["SURVEY"].base_url, u.code, s.code if s else None,
+                        c.code if c else None)
+    data, _ = qr.render(fmt, url, u.name, s.name if s else None, c.name if c else None, size)
     out.write_bytes(data)
     click.echo(f"wrote {out} for {url}")
 

@@ -29,7 +29,9 @@ class Unit(Base):
         back_populates="unit", order_by="Service.code", cascade="all, delete-orphan"
     )
 
-    __table_args__ = (CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),)
+    __table_args__ = (
+        CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
+    )
 
 
 class Service(Base):

@@ -73,7 +73,7 @@ def _read(text: str, instrument: Instrument) -> tuple[list[str], list[dict[str, 
     if problems:
         raise ImportFailed(problems)
     reader.fieldnames = header
-    rows = []
+    rows: list[dict[str, str]] = []
     for row in reader:
         if len(rows) >= MAX_ROWS:
             raise ImportFailed([f"the file has more than {MAX_ROWS} rows; split it"])

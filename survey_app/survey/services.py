@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 import instruments
 from instruments import Instrument
 
-from ..orgs import find_counter, find_service, find_unit
 from ..models import (
     Answer,
     Counter,
@@ -23,6 +22,7 @@ from ..models import (
     Unit,
     utcnow,
 )
+from ..orgs import find_counter, find_service, find_unit
 from .validation import Submission
 
 

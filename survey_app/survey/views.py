@@ -6,15 +6,14 @@ import hashlib
 import hmac
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-from werkzeug.wrappers import Response as WerkzeugResponse
-
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 import instruments
 
 from ..db import db
-from ..profile import EDUCATION, OCCUPATION, SEX
 from ..orgs import NotFound, find_unit
+from ..profile import EDUCATION, OCCUPATION, SEX
 from ..ratelimit import allow
 from . import services, tokens
 from .validation import check_submission

@@ -1,0 +1,109 @@
+"""Staff login, roles checked on the server, the unit page and its QR downloads."""
+
+from __future__ import annotations
+
+import re
+
+from survey_app.admin.services import create_user
+from tests.helpers import full_answers, make_unit, open_form
+
+PASSWORD = "a long enough password"
+
+
+def make_user(session, email="staf@u1.go.id", role="unit_admin", unit=None):
+    user = create_user(session, email, PASSWORD, role, unit)
+    session.commit()
+    return user
+
+
+def login(client, email, password=PASSWORD):
+    page = client.get("/admin/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    return client.post("/admin/login", data={"email": email, "password": password,
+                                             "csrf_token": token})
+
+
+def test_pages_need_login(client, session):
+    make_unit(session)
+    resp = client.get("/admin/units/U1")
+    assert resp.status_code == 302 and "/admin/login" in resp.headers["Location"]
+
+
+def test_login_with_wrong_password_fails_politely(client, session):
+    unit = make_unit(session)
+    make_user(session, unit=unit)
+    resp = login(client, "staf@u1.go.id", "wrong password here")
+    assert resp.status_code == 401
+    assert client.get("/admin/").status_code == 302
+    assert login(client, "nobody@u1.go.id").status_code == 401
+
+
+def test_login_without_csrf_is_refused(client, session):
+    make_user(session, role="admin")
+    resp = client.post("/admin/login", data={"email": "staf@u1.go.id", "password": PASSWORD})
+    assert resp.status_code in (200, 400)
+    assert client.get("/admin/").status_code == 302
+
+
+def test_unit_admin_sees_own_unit_and_counts(client, session):
+    unit = make_unit(session)
+    make_unit(session, code="U2")
+    data = {**full_answers(), **open_form(client, "/s/U1/S1/L1")}
+    client.post("/s/U1/S1/L1", data=data)
+    make_user(session, unit=unit)
+    assert login(client, "staf@u1.go.id").status_code == 302
+    page = client.get("/admin/units/U1").get_data(as_text=True)
+    assert "http://survey.test/s/U1/S1/L1" in page
+    assert re.search(r"<td rowspan=\"2\">1</td>", page)
+    assert client.get("/admin/units/U2").status_code == 404
+    assert "U2" not in client.get("/admin/").get_data(as_text=True)
+
+
+def test_parent_unit_sees_sub_units_and_admin_sees_all(app, client, session):
+    parent = make_unit(session, code="P1", services={})
+    make_unit(session, code="C1", parent="P1")
+    make_unit(session, code="X1")
+    make_user(session, unit=parent)
+    login(client, "staf@u1.go.id")
+    assert client.get("/admin/units/C1").status_code == 200
+    assert client.get("/admin/units/X1").status_code == 404
+    make_user(session, email="root@ops.id", role="admin")
+    other = app.test_client()
+    login(other, "root@ops.id")
+    assert other.get("/admin/units/X1").status_code == 200
+
+
+def test_qr_downloads(client, session):
+    unit = make_unit(session)
+    make_user(session, unit=unit)
+    login(client, "staf@u1.go.id")
+    png = client.get("/admin/units/U1/qr.png?service=S1&counter=L1")
+    assert png.status_code == 200 and png.mimetype == "image/png"
+    assert client.get("/admin/units/U1/qr.pdf").data.startswith(b"%PDF")
+    assert client.get("/admin/units/U1/qr.gif").status_code == 404
+
+
+def test_logout_needs_post_with_csrf(client, session):
+    unit = make_unit(session)
+    make_user(session, unit=unit)
+    login(client, "staf@u1.go.id")
+    assert client.get("/admin/logout").status_code == 405
+    assert client.post("/admin/logout").status_code == 400
+    assert client.get("/admin/").status_code == 200
+
+
+def test_login_is_rate_limited(app, client, session):
+    make_user(session, role="admin")
+    limit = app.config["SURVEY"].login_rate_limit[0]
+    codes = [login(client, "staf@u1.go.id", "wrong password x").status_code
+             for _ in range(limit + 1)]
+    assert codes[-1] == 429 and codes[0] == 401
+
+
+def test_open_redirect_is_ignored(client, session):
+    make_user(session, role="admin")
+    page = client.get("/admin/login?next=//evil.example/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    resp = client.post("/admin/login?next=//evil.example/",
+                       data={"email": "staf@u1.go.id", "password": PASSWORD, "csrf_token": token})
+    assert resp.headers["Location"] == "/admin/"
