@@ -9,9 +9,9 @@ from flask.cli import FlaskGroup, with_appcontext
 
 def register(app: Flask) -> None:
     """Attach every command to the app's CLI group."""
-    from . import data, org
+    from . import data, org, results
 
-    for command in (*data.COMMANDS, *org.COMMANDS):
+    for command in (*data.COMMANDS, *org.COMMANDS, *results.COMMANDS):
         _in_app_context(command)
         app.cli.add_command(command)
 

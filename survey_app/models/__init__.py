@@ -3,6 +3,7 @@
 from .base import Base, UTCDateTime, utcnow
 from .instrument import InstrumentVersion, ItemOverride
 from .org import Counter, Service, Unit
+from .results import FollowUpItem, Publication, ServicePopulation
 from .survey import Answer, Response
 from .user import ROLES, User
 
@@ -11,9 +12,12 @@ __all__ = [
     "Answer",
     "Base",
     "Counter",
+    "FollowUpItem",
     "InstrumentVersion",
     "ItemOverride",
+    "Publication",
     "Response",
+    "ServicePopulation",
     "Service",
     "UTCDateTime",
     "Unit",

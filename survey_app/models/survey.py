@@ -30,6 +30,10 @@ class Response(Base):
     # Digest of the one-time form token: a replayed or double-tapped submit hits this constraint.
     form_nonce: Mapped[str | None] = mapped_column(String(64), unique=True)
     import_batch: Mapped[str | None] = mapped_column(String(36), index=True)
+    # Count and sum of this response's answers, kept with the row so respondent-level statistics
+    # (confidence interval, change between periods) aggregate one row per respondent, not nine.
+    answer_count: Mapped[int] = mapped_column(SmallInteger, default=0)
+    answer_sum: Mapped[int] = mapped_column(SmallInteger, default=0)
 
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan", passive_deletes=True
@@ -39,6 +43,7 @@ class Response(Base):
         CheckConstraint("source IN ('web', 'paper')", name="source"),
         CheckConstraint("jenis_kelamin IS NULL OR jenis_kelamin IN ('L', 'P')", name="sex"),
         CheckConstraint("usia IS NULL OR (usia >= 10 AND usia <= 120)", name="usia"),
+        CheckConstraint("answer_count >= 0 AND answer_sum >= answer_count", name="answer_totals"),
         Index("ix_responses_unit_submitted", "unit_id", "submitted_at"),
         Index("ix_responses_service_submitted", "service_id", "submitted_at"),
     )

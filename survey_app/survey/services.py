@@ -101,6 +101,8 @@ def new_response(
         **extra,
     )
     response.answers = [Answer(item_code=k, value=v) for k, v in sub.answers.items()]
+    response.answer_count = len(sub.answers)
+    response.answer_sum = sum(sub.answers.values())
     return response
 
 

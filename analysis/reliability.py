@@ -1,0 +1,161 @@
+"""Internal consistency (Cronbach's alpha) from aggregates a database can supply.
+
+For complete cases a query returns ``n``, the item sums :math:`\\sum_r x_{ri}` and the
+cross-product sums :math:`\\sum_r x_{ri} x_{rj}`; the sample covariance matrix follows, and from it
+alpha, corrected item-total correlations and alpha-if-item-deleted.
+
+References
+----------
+Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests. Psychometrika,
+16(3), 297-334.
+George, D., & Mallery, P. (2003). SPSS for Windows step by step (4th ed.), p. 231: the rule of
+thumb used by :func:`interpret_alpha`.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+__all__ = ["Reliability", "interpret_alpha", "reliability_from_moments", "reliability_from_rows"]
+
+
+@dataclass(frozen=True)
+class Reliability:
+    """Alpha of the whole scale, plus per item (keyed by code) the corrected item-total
+    correlation and the alpha of the scale without that item; nan where undefined."""
+
+    n: int
+    k: int
+    alpha: float
+    item_total: dict[str, float]
+    alpha_if_deleted: dict[str, float]
+
+
+def _alpha(cov: np.ndarray) -> float:
+    k = cov.shape[0]
+    return float(k / (k - 1) * (1 - float(np.trace(cov)) / float(cov.sum())))
+
+
+def reliability_from_moments(
+    codes: Sequence[str], n: int, sums: ArrayLike, cross: ArrayLike
+) -> Reliability:
+    r"""Cronbach's alpha and item statistics from moments of complete cases.
+
+    .. math::
+
+        C_{ij} = \frac{n \sum x_i x_j - \sum x_i \sum x_j}{n (n - 1)}, \qquad
+        \alpha = \frac{k}{k - 1}\Bigl(1 - \frac{\sum_i C_{ii}}{\sum_{ij} C_{ij}}\Bigr)
+
+    The corrected item-total correlation of item ``i`` is its correlation with the sum of the
+    *other* items, :math:`(\sum_j C_{ij} - C_{ii}) / \sqrt{C_{ii} \, V_{-i}}` with
+    :math:`V_{-i} = \sum_{jl} C_{jl} - 2 \sum_j C_{ij} + C_{ii}`; alpha-if-deleted is alpha of
+    ``C`` without row and column ``i``.
+
+    Parameters
+    ----------
+    codes : sequence of str
+        Item codes, in the order of ``sums`` and ``cross``.
+    n : int
+        Number of complete cases (respondents who answered every item), >= 2.
+    sums : array_like, shape (k,)
+    cross : array_like, shape (k, k)
+        Symmetric; its diagonal holds the sums of squares.
+
+    Returns
+    -------
+    Reliability
+        A zero-variance item gets ``nan`` as item-total correlation (a correlation with a
+        constant is undefined), as does any alpha-if-deleted whose remaining items have no
+        variance or which would leave one item. Alpha itself needs a positive total variance.
+
+    Raises
+    ------
+    ValueError
+        n < 2, k < 2, duplicate codes, shapes that do not match, a non-symmetric or non-finite
+        ``cross``, moments no data could produce, or zero total variance.
+    """
+    k = len(codes)
+    if k < 2:
+        raise ValueError(f"need at least 2 items, got {k}")
+    if len(set(codes)) != k:
+        raise ValueError("item codes must be unique")
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 2:
+        raise ValueError(f"need at least 2 complete cases, got n={n!r}")
+    s = np.asarray(sums, dtype=float)
+    x = np.asarray(cross, dtype=float)
+    if s.shape != (k,) or x.shape != (k, k):
+        raise ValueError(
+            f"expected sums of shape ({k},) and cross of ({k}, {k}), got {s.shape} and {x.shape}"
+        )
+    if not (np.isfinite(s).all() and np.isfinite(x).all()):
+        raise ValueError("sums and cross must be finite")
+    if not np.allclose(x, x.T, rtol=1e-12, atol=0):
+        raise ValueError("cross must be symmetric")
+    # n * cross - outer(sums) is exact in float64 for integer answers up to about 9e15.
+    scatter = n * x - np.outer(s, s)
+    diag = np.diag(scatter).copy()
+    tol = 1e-9 * np.maximum(n * np.diag(x), 1.0)
+    if (diag < -tol).any():
+        raise ValueError("inconsistent moments: a sum of squares is below sum^2 / n")
+    diag[diag < 0] = 0.0
+    np.fill_diagonal(scatter, diag)
+    cov = scatter / (n * (n - 1))
+    total_var = float(cov.sum())
+    if not total_var > 0:
+        raise ValueError("total score has no variance: alpha is undefined")
+    alpha = _alpha(cov)
+
+    row = cov.sum(axis=1)
+    item_total: dict[str, float] = {}
+    if_deleted: dict[str, float] = {}
+    for i, code in enumerate(codes):
+        rest_var = total_var - 2 * row[i] + cov[i, i]
+        denom = cov[i, i] * rest_var
+        item_total[code] = float((row[i] - cov[i, i]) / math.sqrt(denom)) if denom > 0 else math.nan
+        keep = [j for j in range(k) if j != i]
+        if k > 2 and rest_var > 0:
+            if_deleted[code] = _alpha(cov[np.ix_(keep, keep)])
+        else:
+            if_deleted[code] = math.nan
+    return Reliability(int(n), k, alpha, item_total, if_deleted)
+
+
+def reliability_from_rows(codes: Sequence[str], rows: ArrayLike) -> Reliability:
+    """:func:`reliability_from_moments` on raw answers, shape (respondents, items).
+
+    Rows holding a NaN are dropped first (listwise deletion, as ``psych::alpha`` with
+    ``use="complete.obs"``), so ``n`` counts complete cases.
+    """
+    data = np.asarray(rows, dtype=float)
+    if data.ndim != 2 or data.shape[1] != len(codes):
+        raise ValueError(f"rows must have shape (n, {len(codes)}), got {data.shape}")
+    data = data[~np.isnan(data).any(axis=1)]
+    if np.isinf(data).any():
+        raise ValueError("rows must be finite")
+    return reliability_from_moments(codes, data.shape[0], data.sum(axis=0), data.T @ data)
+
+
+_BANDS = (
+    (0.9, "excellent"),
+    (0.8, "good"),
+    (0.7, "acceptable"),
+    (0.6, "questionable"),
+    (0.5, "poor"),
+)
+
+
+def interpret_alpha(alpha: float) -> str:
+    """Rule-of-thumb label (George & Mallery, 2003): 'excellent' >= 0.9, 'good' >= 0.8,
+    'acceptable' >= 0.7, 'questionable' >= 0.6, 'poor' >= 0.5, else 'unacceptable'."""
+    if not math.isfinite(alpha):
+        raise ValueError(f"alpha must be a finite number, got {alpha!r}")
+    for lower, label in _BANDS:
+        if alpha >= lower:
+            return label
+    return "unacceptable"

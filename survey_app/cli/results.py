@@ -1,0 +1,89 @@
+"""Commands that compute indices and sample sizes."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+import analysis
+import instruments
+
+from .. import orgs
+from ..db import db
+from ..results.period import period_from_dates
+from ..results.report import build_report
+from .common import friendly
+
+
+@click.command("sample-size")
+@click.argument("population", type=int)
+@friendly
+def sample_size(population: int) -> None:
+    """Krejcie & Morgan minimum sample for a population of N service users."""
+    click.echo(analysis.krejcie_morgan(population))
+
+
+def _index(unit: str, slug: str, date_from: str, date_to: str, service: str | None,
+           counter: str | None, weights: str, as_json: bool) -> None:
+    period = period_from_dates(date_from, date_to)
+    instruments.latest(slug)  # unknown instrument: a clear error before any query
+    u = orgs.find_unit(db.session, unit)
+    s = orgs.find_service(db.session, u, service) if service else None
+    if counter and s is None:
+        raise click.ClickException("--counter needs --service")
+    c = orgs.find_counter(s, counter) if s and counter else None
+    report = build_report(db.session, u, slug, period, s, c, weights)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        return
+    r = report.result
+    click.echo(f"{report.instrument.index_name} {u.code} {period.label()}: n={report.n}")
+    for e in r.elements:
+        nrr = "-" if e.nrr is None else f"{analysis.round_half_up(e.nrr, 2):.2f}"
+        click.echo(f"  {e.code:<12} n={e.n:<6} NRR={nrr}")
+    click.echo(f"  index {analysis.round_half_up(r.index, 2):.2f}  converted "
+               f"{analysis.round_half_up(r.converted, 2):.2f}  mutu {r.category.mutu} "
+               f"({r.category.kinerja_id})")
+    if r.omitted:
+        click.echo(f"  not answered, weight spread over the others: {', '.join(r.omitted)}")
+
+
+_options = [
+    click.argument("unit"),
+    click.option("--from", "date_from", required=True, help="YYYY-MM-DD, inclusive"),
+    click.option("--to", "date_to", required=True, help="YYYY-MM-DD, inclusive"),
+    click.option("--service", default=None),
+    click.option("--counter", default=None, help="Counter code (with --service)."),
+    click.option("--weights", type=click.Choice(("exact", "compat-0.111")), default="exact",
+                 show_default=True, help="compat-0.111 reproduces old reports (caps at 99.9)."),
+    click.option("--json", "as_json", is_flag=True),
+]
+
+
+def _with_options(func):  # type: ignore[no-untyped-def]
+    for option in reversed(_options):
+        func = option(func)
+    return func
+
+
+@click.command("index")
+@_with_options
+@click.option("--instrument", "slug", required=True, help="ikm, ipk, spak, spkp")
+@friendly
+def index_command(unit: str, date_from: str, date_to: str, service: str | None,
+                  counter: str | None, weights: str, as_json: bool, slug: str) -> None:
+    """Compute an index (IKM, IPK, ...) for a unit and period."""
+    _index(unit, slug, date_from, date_to, service, counter, weights, as_json)
+
+
+@click.command("ikm")
+@_with_options
+@friendly
+def ikm_command(unit: str, date_from: str, date_to: str, service: str | None,
+                counter: str | None, weights: str, as_json: bool) -> None:
+    """Compute IKM (the same as `index --instrument ikm`)."""
+    _index(unit, "ikm", date_from, date_to, service, counter, weights, as_json)
+
+
+COMMANDS = (sample_size, index_command, ikm_command)

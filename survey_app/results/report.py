@@ -1,0 +1,140 @@
+"""An index report for a unit, instrument, period and optional service or counter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import analysis
+import instruments
+from instruments import Instrument
+
+from ..models import Counter, Service, ServicePopulation, Unit
+from .period import Period
+from .queries import (
+    Selection,
+    element_counts,
+    item_moments,
+    respondent_moments,
+    response_count,
+)
+
+
+class NoData(ValueError):
+    """The selection holds no answers: nothing to compute."""
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """Everything the JSON contract, the dashboard and the exports show."""
+
+    unit: Unit
+    instrument: Instrument
+    period: Period
+    service: Service | None
+    counter: Counter | None
+    n: int
+    result: analysis.IndexResult
+    ci95: tuple[float, float] | None
+    sample: analysis.SampleCheck
+    moments: tuple[int, float, float]
+
+    def to_json(self) -> dict[str, Any]:
+        """The interface contract's index JSON (unrounded numbers), plus a few extra keys."""
+        r, inst = self.result, self.instrument
+        return {
+            "unit": self.unit.code,
+            "instrument": inst.slug,
+            "instrument_version": inst.version,
+            "service": self.service.code if self.service else None,
+            "counter": self.counter.code if self.counter else None,
+            "period": {"from": self.period.start.isoformat(), "to": self.period.end.isoformat()},
+            "n": self.n,
+            "elements": [
+                {"code": e.code, "name": inst.item(e.code).name.id, "n": e.n, "nrr": e.nrr,
+                 "nrr_weighted": e.nrr_weighted}
+                for e in r.elements
+            ],
+            "omitted": list(r.omitted),
+            "weights": r.weights,
+            "scale": {"min": r.scale_min, "max": r.scale_max,
+                      "conversion_factor": inst.conversion_factor},
+            "index": r.index,
+            "converted": r.converted,
+            "mutu": r.category.mutu,
+            "kinerja": r.category.kinerja_id,
+            "kinerja_en": r.category.kinerja_en,
+            "ci95": list(self.ci95) if self.ci95 else None,
+            "sample": {"population": self.sample.population, "required": self.sample.required,
+                       "collected": self.sample.collected, "adequate": self.sample.adequate},
+        }
+
+
+def categories_of(instrument: Instrument) -> list[analysis.Category]:
+    """The instrument's category table in the form `analysis.classify` takes."""
+    return [analysis.Category(c.letter, c.lower, c.letter, c.kinerja.id, c.kinerja.en)
+            for c in instrument.categories]
+
+
+def population_for(session: Session, unit: Unit, service: Service | None,
+                   period: Period) -> int | None:
+    """N entered for exactly this unit, service and period, if any."""
+    same_service = (ServicePopulation.service_id == service.id if service
+                    else ServicePopulation.service_id.is_(None))
+    return session.scalar(
+        select(ServicePopulation.population).where(
+            ServicePopulation.unit_id == unit.id, same_service,
+            ServicePopulation.period_from == period.start,
+            ServicePopulation.period_to == period.end,
+        ).order_by(ServicePopulation.id.desc()).limit(1)
+    )
+
+
+def selection(unit: Unit, slug: str, period: Period, service: Service | None = None,
+              counter: Counter | None = None) -> Selection:
+    """The response selection of a report."""
+    start, end = period.utc_bounds(unit.tz)
+    return Selection(unit.id, slug, start, end, service.id if service else None,
+                     counter.id if counter else None)
+
+
+def build_report(session: Session, unit: Unit, slug: str, period: Period,
+                 service: Service | None = None, counter: Counter | None = None,
+                 weights: str = "exact") -> IndexReport:
+    """Compute the index from SQL aggregates; NoData when nothing was answered."""
+    instrument = instruments.latest(slug)
+    sel = selection(unit, slug, period, service, counter)
+    counts = element_counts(session, sel)
+    where = " ".join(p for p in (unit.code, service and f"service {service.code}",
+                                 counter and f"counter {counter.code}") if p)
+    if not counts:
+        raise NoData(f"no {slug} answers for {where} from {period.start} to {period.end}")
+    # An element code no longer in the latest version is reported by its own version's export.
+    counts = {code: values for code, values in counts.items() if code in instrument.codes}
+    result = analysis.compute_index(
+        counts, instrument.codes, weights=weights,
+        scale=(instrument.scale_min, instrument.scale_max),
+        conversion_factor=instrument.conversion_factor, categories=categories_of(instrument),
+    )
+    moments = respondent_moments(session, sel)
+    ci = None
+    if moments[0] >= 2:
+        ci = analysis.mean_ci(*moments, factor=instrument.conversion_factor)
+    n = response_count(session, sel)
+    sample = analysis.sample_check(population_for(session, unit, service, period), n)
+    return IndexReport(unit, instrument, period, service, counter, n, result, ci, sample, moments)
+
+
+def reliability_for(session: Session, report: IndexReport) -> analysis.Reliability | None:
+    """Cronbach's alpha and item-total correlations over complete cases, if computable."""
+    codes = [e.code for e in report.result.elements if e.n > 0]
+    sel = selection(report.unit, report.instrument.slug, report.period, report.service,
+                    report.counter)
+    n, sums, cross = item_moments(session, sel, codes)
+    try:
+        return analysis.reliability_from_moments(codes, n, sums, cross)
+    except ValueError:
+        return None  # fewer than 2 complete cases or no variance: nothing to say
