@@ -114,15 +114,19 @@ def reliability_from_moments(
     row = cov.sum(axis=1)
     item_total: dict[str, float] = {}
     if_deleted: dict[str, float] = {}
+    # Variances below this are rounding noise of a true zero (e.g. the other items constant).
+    noise = 1e-12 * total_var
     for i, code in enumerate(codes):
-        rest_var = total_var - 2 * row[i] + cov[i, i]
-        denom = cov[i, i] * rest_var
-        item_total[code] = float((row[i] - cov[i, i]) / math.sqrt(denom)) if denom > 0 else math.nan
         keep = [j for j in range(k) if j != i]
-        if k > 2 and rest_var > 0:
-            if_deleted[code] = _alpha(cov[np.ix_(keep, keep)])
-        else:
-            if_deleted[code] = math.nan
+        rest = cov[np.ix_(keep, keep)]
+        rest_var = float(rest.sum())
+        denom = cov[i, i] * rest_var
+        item_total[code] = (
+            float((row[i] - cov[i, i]) / math.sqrt(denom))
+            if cov[i, i] > noise and rest_var > noise
+            else math.nan
+        )
+        if_deleted[code] = _alpha(rest) if k > 2 and rest_var > noise else math.nan
     return Reliability(int(n), k, alpha, item_total, if_deleted)
 
 

@@ -55,15 +55,26 @@ def _init_extensions(app: Flask) -> None:
     security.init_app(app)
     errors.init_app(app)
     app.extensions["rate_store"] = make_store(app.config["SURVEY"].redis_url)
+    app.jinja_env.filters["round_half_up"] = _round_half_up
+
+
+def _round_half_up(value: float, ndigits: int = 2) -> float:
+    from analysis import round_half_up
+
+    return round_half_up(value, ndigits)
 
 
 def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .cli import register
     from .health import bp as health_bp
+    from .results.public import bp as public_bp
+    from .results.views import bp as results_bp
     from .survey.views import bp as survey_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(survey_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(results_bp)
+    app.register_blueprint(public_bp)
     register(app)

@@ -20,6 +20,13 @@ from .survey.validation import Submission
 
 DEMO_UNIT = "DEMO"
 DEMO_ADMIN = "admin@demo.example"
+SARAN = (
+    "Antrean perlu nomor urut yang jelas.",
+    "Petugas ramah, terima kasih.",
+    "Ruang tunggu panas, mohon ditambah kipas angin.",
+    "Informasi persyaratan di papan pengumuman kurang jelas.",
+    "Pelayanan cepat dan tidak dipungut biaya.",
+)
 SERVICES = {
     "SKCK": ("Surat Keterangan Catatan Kepolisian", ("L1", "L2")),
     "SIM": ("Surat Izin Mengemudi", ("L3",)),
@@ -59,9 +66,12 @@ def _seed(session: Session, unit: Unit, count: int) -> None:
     for _ in range(count):
         service = rng.choice(unit.services)
         counter = rng.choice(service.counters) if service.counters else None
+        # One latent satisfaction per respondent makes the answers hang together, as real ones do.
+        mood = rng.gauss(3.2, 0.45)
         sub = Submission(
-            answers={code: rng.choices((1, 2, 3, 4), (1, 4, 30, 25))[0]
+            answers={code: min(4, max(1, round(mood + rng.gauss(0, 0.45))))
                      for code in instrument.codes},
+            saran=rng.choice(SARAN) if rng.random() < 0.2 else None,
             jenis_kelamin=rng.choice("LP"),
             usia=rng.randint(18, 70),
             pendidikan=rng.choice(("SD", "SMP", "SMA", "SMA", "D1-D3", "S1", "S1", "S2")),

@@ -69,18 +69,20 @@ def logout() -> WerkzeugResponse:
 def index() -> str:
     """Units the user may see."""
     return render_template("admin/index.html",
-                           units=services.visible_units(db.session, _user()))
+                           units=services.visible_units(db.session, staff_user()))
 
 
-def _user() -> User:
+def staff_user() -> User:
+    """The logged-in user of a login_required view."""
     user = current_user()
     if user is None:  # login_required ran first; this only narrows the type
         abort(401)
     return user
 
 
-def _unit_or_404(code: str) -> Unit:
-    unit = services.find_visible_unit(db.session, _user(), code)
+def current_unit(code: str) -> Unit:
+    """The unit in the URL, if the user may see it; 404 otherwise."""
+    unit = services.find_visible_unit(db.session, staff_user(), code)
     if unit is None:
         abort(404)
     return unit
@@ -90,7 +92,7 @@ def _unit_or_404(code: str) -> Unit:
 @login_required()
 def unit(code: str) -> str:
     """Services, counters, survey links and response counts of a unit."""
-    u = _unit_or_404(code)
+    u = current_unit(code)
     base = current_app.config["SURVEY"].base_url
     return render_template("admin/unit.html", unit=u, base=base, survey_url=qr.survey_url,
                            counts=response_counts(db.session, u))
@@ -100,7 +102,7 @@ def unit(code: str) -> str:
 @login_required()
 def qr_code(code: str, fmt: str) -> Response:
     """QR image or poster for the unit, a service (?service=) or a counter (?counter=)."""
-    u = _unit_or_404(code)
+    u = current_unit(code)
     if fmt not in qr.FORMATS:
         abort(404)
     service = next((s for s in u.services if s.code == request.args.get("service")), None)

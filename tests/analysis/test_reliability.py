@@ -195,3 +195,11 @@ def test_interpret_alpha(alpha: float, label: str) -> None:
 def test_interpret_alpha_rejects_nan() -> None:
     with pytest.raises(ValueError):
         interpret_alpha(math.nan)
+
+
+def test_constant_remaining_items_give_nan_not_a_crash():
+    # Items b and c never vary: leaving out a leaves no variance (alpha undefined -> nan).
+    rows = [[1, 3, 3], [4, 3, 3], [2, 3, 3], [4, 3, 3]]
+    rel = reliability_from_rows(["a", "b", "c"], rows)
+    assert math.isnan(rel.alpha_if_deleted["a"])
+    assert math.isnan(rel.item_total["b"]) and math.isnan(rel.item_total["c"])

@@ -42,3 +42,28 @@ def test_each_step_downgrades_and_upgrades_again(fresh_database_url):
     downgrade(engine, "base")
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     engine.dispose()
+
+
+def test_0002_backfills_answer_totals(fresh_database_url):
+    from sqlalchemy import text
+
+    engine = make_engine(fresh_database_url())
+    upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO units (id, code, name, tz, created_at) "
+                          "VALUES (1, 'U1', 'U', 'Asia/Jakarta', '2026-01-01')"))
+        conn.execute(text("INSERT INTO services (id, unit_id, code, name, created_at) "
+                          "VALUES (1, 1, 'S1', 'S', '2026-01-01')"))
+        conn.execute(text("INSERT INTO instrument_versions (id, slug, version, checksum, "
+                          "definition, created_at) VALUES (1, 'ikm', '1', 'x', '', '2026-01-01')"))
+        for rid in (1, 2):
+            conn.execute(text("INSERT INTO responses (id, unit_id, service_id, "
+                              "instrument_version_id, submitted_at, source) "
+                              f"VALUES ({rid}, 1, 1, 1, '2026-01-02', 'paper')"))
+        conn.execute(text("INSERT INTO answers (response_id, item_code, value) VALUES "
+                          "(1, 'a', 4), (1, 'b', 3), (1, 'c', 1)"))
+    upgrade(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, answer_count, answer_sum FROM responses ORDER BY id"))
+        assert [tuple(r) for r in rows] == [(1, 3, 8), (2, 0, 0)]
+    engine.dispose()

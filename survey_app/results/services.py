@@ -1,0 +1,174 @@
+"""Dashboard figures, population entry, follow-up plan editing and publication."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import analysis
+
+from ..models import Counter, FollowUpItem, Publication, Service, ServicePopulation, Unit, User
+from .followup import ensure_plan
+from .period import Period
+from .queries import profile_counts
+from .report import IndexReport, NoData, build_report, reliability_for, selection
+
+SMALL_GROUP = 5  # published breakdown cells below this are shown as "<5"
+TREND_PERIODS = 4
+
+
+class PublishError(ValueError):
+    """A publication that cannot be made as asked."""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One row of the services/counters comparison."""
+
+    label: str
+    report: IndexReport | None
+
+
+def trend(session: Session, unit: Unit, slug: str, period: Period, service: Service | None,
+          counter: Counter | None) -> list[tuple[Period, IndexReport | None]]:
+    """This period and the ones before it, oldest first."""
+    periods = [period]
+    for _ in range(TREND_PERIODS - 1):
+        periods.insert(0, periods[0].previous())
+    return [(p, _maybe(session, unit, slug, p, service, counter)) for p in periods]
+
+
+def _maybe(session: Session, unit: Unit, slug: str, period: Period, service: Service | None,
+           counter: Counter | None = None) -> IndexReport | None:
+    try:
+        return build_report(session, unit, slug, period, service, counter)
+    except NoData:
+        return None
+
+
+def comparison(session: Session, unit: Unit, slug: str, period: Period,
+               service: Service | None) -> list[Comparison]:
+    """IKM per service, or per counter when a service is chosen."""
+    if service is None:
+        return [Comparison(s.name, _maybe(session, unit, slug, period, s)) for s in unit.services]
+    return [Comparison(c.name, _maybe(session, unit, slug, period, service, c))
+            for c in service.counters]
+
+
+def change_since(previous: IndexReport | None, current: IndexReport) -> analysis.ChangeTest | None:
+    """Welch test of the respondent scores between two periods, when both have n >= 2."""
+    if previous is None or previous.moments[0] < 2 or current.moments[0] < 2:
+        return None
+    factor = current.instrument.conversion_factor
+    scaled = [(m[0], m[1] * factor, m[2] * factor * factor)
+              for m in (previous.moments, current.moments)]
+    return analysis.change_test_from_sums(scaled[0], scaled[1])
+
+
+def set_population(session: Session, unit: Unit, service: Service | None, period: Period,
+                   population: int) -> None:
+    """Record N (service users) for the period; replaces an earlier entry."""
+    if population < 1:
+        raise ValueError("the number of service users must be at least 1")
+    same_service = (ServicePopulation.service_id == service.id if service
+                    else ServicePopulation.service_id.is_(None))
+    for old in session.scalars(select(ServicePopulation).where(
+            ServicePopulation.unit_id == unit.id, same_service,
+            ServicePopulation.period_from == period.start,
+            ServicePopulation.period_to == period.end)):
+        session.delete(old)
+    session.add(ServicePopulation(unit_id=unit.id, service_id=service.id if service else None,
+                                  period_from=period.start, period_to=period.end,
+                                  population=population))
+    session.commit()
+
+
+def update_plan(session: Session, report: IndexReport, rows: dict[int, dict[str, str]]) -> None:
+    """Save program, waktu and penanggung jawab per plan row id."""
+    for item in ensure_plan(session, report):
+        values = rows.get(item.id)
+        if values is None:
+            continue
+        item.program = values.get("program", "")[:500].strip()
+        item.waktu = values.get("waktu", "")[:200].strip()
+        item.penanggung_jawab = values.get("penanggung_jawab", "")[:200].strip()
+    session.commit()
+
+
+def hide_small(counts: dict[str, dict[str, int]]) -> dict[str, dict[str, int | str]]:
+    """Profile breakdowns with cells under SMALL_GROUP shown as '<5'."""
+    return {name: {k: (v if v >= SMALL_GROUP else f"<{SMALL_GROUP}") for k, v in cells.items()}
+            for name, cells in counts.items()}
+
+
+def frozen_figures(session: Session, report: IndexReport) -> dict[str, Any]:
+    """What a publication keeps: the index JSON, profile (small groups hidden), plan, alpha."""
+    sel = selection(report.unit, report.instrument.slug, report.period, report.service)
+    reliability = reliability_for(session, report)
+    return {
+        "index": report.to_json(),
+        "unit_name": report.unit.name,
+        "service_name": report.service.name if report.service else None,
+        "period_label": report.period.label(),
+        "profile": hide_small(profile_counts(session, sel)),
+        "element_names": {item.code: {"id": item.name.id, "en": item.name.en}
+                          for item in report.instrument.items},
+        "plan": [{"priority": p.priority, "element": p.element_code, "program": p.program,
+                  "waktu": p.waktu, "penanggung_jawab": p.penanggung_jawab}
+                 for p in ensure_plan(session, report)],
+        "alpha": reliability.alpha if reliability else None,
+    }
+
+
+def publications_of(session: Session, unit: Unit, current_only: bool = True) -> list[Publication]:
+    """A unit's publications, newest period first."""
+    stmt = select(Publication).where(Publication.unit_id == unit.id)
+    if current_only:
+        stmt = stmt.where(Publication.is_current.is_(True))
+    return list(session.scalars(stmt.order_by(Publication.period_from.desc(),
+                                              Publication.revision.desc())))
+
+
+def publish(session: Session, report: IndexReport, user: User, reason: str = "") -> Publication:
+    """Freeze the period's figures; publishing the same period again needs a recorded reason."""
+    same_service = (Publication.service_id == report.service.id if report.service
+                    else Publication.service_id.is_(None))
+    previous = session.scalars(select(Publication).where(
+        Publication.unit_id == report.unit.id, same_service,
+        Publication.instrument_slug == report.instrument.slug,
+        Publication.period_from == report.period.start, Publication.period_to == report.period.end,
+    ).order_by(Publication.revision.desc())).first()
+    reason = reason.strip()
+    if previous is not None and not reason:
+        raise PublishError("this period is already published: give a reason to publish it again")
+    if previous is not None:
+        previous.is_current = False
+    publication = Publication(
+        unit_id=report.unit.id, instrument_slug=report.instrument.slug,
+        service_id=report.service.id if report.service else None,
+        period_from=report.period.start, period_to=report.period.end,
+        revision=previous.revision + 1 if previous else 1,
+        figures=json.dumps(frozen_figures(session, report), ensure_ascii=False),
+        reason=reason or None, published_by_id=user.id,
+    )
+    session.add(publication)
+    session.commit()
+    return publication
+
+
+def plan_progress(session: Session, report: IndexReport) -> list[tuple[FollowUpItem, float | None,
+                                                                         float | None]]:
+    """The previous period's plan rows with that element's NRR then and now."""
+    from .followup import plan_for
+
+    before = _maybe(session, report.unit, report.instrument.slug, report.period.previous(),
+                    report.service)
+    rows = plan_for(session, report.unit, report.instrument.slug, report.period.previous(),
+                    report.service)
+    now = {e.code: e.nrr for e in report.result.elements}
+    then = {e.code: e.nrr for e in before.result.elements} if before else {}
+    return [(row, then.get(row.element_code), now.get(row.element_code)) for row in rows]

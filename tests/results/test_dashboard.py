@@ -1,0 +1,163 @@
+"""Staff dashboard, sample entry, follow-up plan, publishing and the public results page."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from survey_app.models import FollowUpItem, Publication, ServicePopulation
+from tests.admin.test_admin import login, make_user
+from tests.helpers import IKM_CODES, make_unit
+
+HEADER = "submitted_at,service,jenis_kelamin,pendidikan," + ",".join(IKM_CODES) + ",saran"
+Q1 = "period=2026-Q1"
+
+
+def load(runner, tmp_path, rows, name="rows.csv"):
+    path = tmp_path / name
+    path.write_text("\n".join([HEADER, *rows]) + "\n")
+    result = runner.invoke(args=["responses", "import", "U1", str(path)])
+    assert result.exit_code == 0, result.output
+
+
+def setup(runner, session, client, tmp_path, role="unit_admin"):
+    unit = make_unit(session, services={"S1": ["L1"], "S2": []})
+    rows = [f"2026-01-1{i % 9},S1,{'L' if i % 2 else 'P'},SMA,4,4,3,2,4,4,3,1,3,"
+            for i in range(6)]
+    rows.append("2026-02-01,S2,L,S3,3,3,3,3,3,3,3,3,3,Kursi ruang tunggu kurang")
+    load(runner, tmp_path, rows)
+    make_user(session, unit=unit, role=role)
+    login(client, "staf@u1.go.id")
+    return unit
+
+
+def csrf(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_dashboard_shows_index_elements_and_comparisons(runner, session, client, tmp_path):
+    setup(runner, session, client, tmp_path)
+    page = client.get(f"/admin/units/U1/results/?{Q1}").get_data(as_text=True)
+    # NRR: S1 rows (x6) 4,4,3,2,4,4,3,1,3 and one S2 row of 3s -> e.g. persyaratan (24+3)/7
+    assert "01-01-2026 s/d 31-03-2026" in page
+    assert "7 kuesioner" in page or "7 questionnaires" in page
+    assert "Layanan S1" in page and "Layanan S2" in page  # services compared
+    assert "Kursi ruang tunggu kurang" in page
+    assert "Cronbach" in page
+    assert "<svg" in page
+
+
+def test_dashboard_bad_input_gives_messages_not_errors(runner, session, client, tmp_path):
+    setup(runner, session, client, tmp_path)
+    for query, text in [
+        ("period=2025-Q1", "no ikm answers"),
+        ("from=2026-03-01&to=2026-01-01", "is after --to"),
+        ("period=2026-Q9", "unknown period"),
+        ("period=2026-Q1&service=NOPE", "unknown service"),
+        ("period=2026-Q1&instrument=nope", "unknown instrument"),
+    ]:
+        resp = client.get(f"/admin/units/U1/results/?{query}")
+        assert resp.status_code == 200, query
+        assert text in resp.get_data(as_text=True), query
+    assert client.get("/admin/units/NOPE/results/").status_code == 404
+
+
+def test_saran_search(runner, session, client, tmp_path):
+    setup(runner, session, client, tmp_path)
+    page = client.get(f"/admin/units/U1/results/?{Q1}&q=KURSI").get_data(as_text=True)
+    assert "Kursi ruang tunggu kurang" in page
+    page = client.get(f"/admin/units/U1/results/?{Q1}&q=parkir").get_data(as_text=True)
+    assert "Kursi ruang tunggu kurang" not in page
+
+
+def test_population_entry_drives_the_sample_check(runner, session, client, tmp_path):
+    setup(runner, session, client, tmp_path)
+    page = client.get(f"/admin/units/U1/results/?{Q1}").get_data(as_text=True)
+    resp = client.post(f"/admin/units/U1/results/population?{Q1}",
+                       data={"population": "100", "csrf_token": csrf(page)})
+    assert resp.status_code == 302
+    page = client.get(f"/admin/units/U1/results/?{Q1}").get_data(as_text=True)
+    assert "<strong>80</strong>" in page  # Krejcie & Morgan for N = 100
+    bad = client.post(f"/admin/units/U1/results/population?{Q1}",
+                      data={"population": "-3", "csrf_token": csrf(page)})
+    assert bad.status_code == 302
+    assert session.scalars(select(ServicePopulation.population)).all() == [100]
+
+
+def test_analyst_cannot_change_anything(runner, session, client, tmp_path):
+    setup(runner, session, client, tmp_path, role="analyst")
+    page = client.get(f"/admin/units/U1/results/?{Q1}").get_data(as_text=True)
+    assert "Publish this period" not in page and "Terbitkan" not in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert client.post(f"/admin/units/U1/results/publish?{Q1}",
+                       data={"csrf_token": token}).status_code == 403
+    assert client.post(f"/admin/units/U1/results/population?{Q1}",
+                       data={"population": "5", "csrf_token": token}).status_code == 403
+
+
+def test_follow_up_plan_prefilled_with_two_lowest_and_saved(runner, session, client, tmp_path):
+    setup(runner, session, client, tmp_path)
+    page = client.get(f"/admin/units/U1/results/rtl?{Q1}").get_data(as_text=True)
+    plan = session.scalars(select(FollowUpItem).order_by(FollowUpItem.priority)).all()
+    # lowest NRR: pengaduan (6*1+3)/7, then biaya (6*2+3)/7
+    assert [p.element_code for p in plan] == ["pengaduan", "biaya"]
+    data = {"csrf_token": csrf(page)}
+    for item in plan:
+        data |= {f"program-{item.id}": f"Program {item.element_code}",
+                 f"waktu-{item.id}": "April 2026", f"penanggung_jawab-{item.id}": "Kasubag"}
+    assert client.post(f"/admin/units/U1/results/rtl?{Q1}", data=data).status_code == 302
+    session.expire_all()
+    assert [p.program for p in session.scalars(select(FollowUpItem)
+                                               .order_by(FollowUpItem.priority))] == [
+        "Program pengaduan", "Program biaya"]
+
+
+def test_next_period_shows_whether_planned_elements_improved(runner, session, client, tmp_path):
+    setup(runner, session, client, tmp_path)
+    client.get(f"/admin/units/U1/results/rtl?{Q1}")  # creates the Q1 plan
+    load(runner, tmp_path, ["2026-04-10,S1,L,SMA,4,4,4,4,4,4,4,4,4,"], name="q2.csv")
+    page = client.get("/admin/units/U1/results/rtl?period=2026-Q2").get_data(as_text=True)
+    assert page.count("membaik") + page.count("improved") == 2
+
+
+def test_publish_freezes_figures_and_republish_needs_reason(runner, session, client, tmp_path):
+    setup(runner, session, client, tmp_path)
+    page = client.get(f"/admin/units/U1/results/?{Q1}").get_data(as_text=True)
+    token = csrf(page)
+    assert client.post(f"/admin/units/U1/results/publish?{Q1}",
+                       data={"csrf_token": token}).status_code == 302
+    pub = session.scalars(select(Publication)).one()
+    public = client.get(f"/hasil/U1/{pub.id}").get_data(as_text=True)
+    frozen = re.search(r'class="big">([0-9.]+)', public).group(1)
+    # a late paper import changes the live figures but not the published ones
+    load(runner, tmp_path, ["2026-03-30,S1,L,SMA,1,1,1,1,1,1,1,1,1,"], name="late.csv")
+    assert re.search(r'class="big">([0-9.]+)', client.get(f"/hasil/U1/{pub.id}")
+                     .get_data(as_text=True)).group(1) == frozen
+    live = client.get(f"/admin/units/U1/results/?{Q1}").get_data(as_text=True)
+    assert re.search(r'class="big">([0-9.]+)', live).group(1) != frozen
+    # publishing again without a reason is refused and recorded nowhere
+    client.post(f"/admin/units/U1/results/publish?{Q1}", data={"csrf_token": token})
+    assert len(session.scalars(select(Publication)).all()) == 1
+    client.post(f"/admin/units/U1/results/publish?{Q1}",
+                data={"csrf_token": token, "reason": "Kuesioner kertas terlambat"})
+    session.expire_all()
+    pubs = session.scalars(select(Publication).order_by(Publication.revision)).all()
+    assert [(p.revision, p.is_current) for p in pubs] == [(1, False), (2, True)]
+    assert pubs[1].reason == "Kuesioner kertas terlambat"
+    listing = client.get("/hasil/U1").get_data(as_text=True)
+    assert f"/hasil/U1/{pubs[1].id}" in listing and f"/hasil/U1/{pubs[0].id}\"" not in listing
+
+
+def test_public_page_hides_small_groups(runner, session, client, tmp_path):
+    setup(runner, session, client, tmp_path)
+    page = client.get(f"/admin/units/U1/results/?{Q1}").get_data(as_text=True)
+    client.post(f"/admin/units/U1/results/publish?{Q1}", data={"csrf_token": csrf(page)})
+    pub = session.scalars(select(Publication)).one()
+    anonymous = client.application.test_client()
+    public = anonymous.get(f"/hasil/U1/{pub.id}").get_data(as_text=True)
+    # 7 respondents: L 4, P 3 -> both under 5; SMA 6 shown, S3 1 hidden
+    assert "L: &lt;5" in public and "P: &lt;5" in public
+    assert "SMA: 6" in public and "S3: &lt;5" in public
+    assert anonymous.get("/hasil/NOPE").status_code == 404
+    assert anonymous.get(f"/hasil/U1/{pub.id + 99}").status_code == 404
