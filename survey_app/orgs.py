@@ -82,7 +82,7 @@ def add_service(session: Session, unit: Unit, code: str, name: str) -> Service:
         raise OrgError(f"service {code!r} already exists in unit {unit.code}")
     if not name.strip():
         raise OrgError("name must not be empty")
-    service = Service(code=code, name=name.strip())
+    service = Service(code=code, name=name.strip(), instrument_slugs="ikm")
     unit.services.append(service)
     return service
 

@@ -6,6 +6,7 @@ from .org import Counter, Service, Unit
 from .results import FollowUpItem, Publication, ServicePopulation
 from .survey import Answer, Response
 from .user import ROLES, User
+from .zi import HasilInput, InstrumentOption
 
 __all__ = [
     "ROLES",
@@ -13,6 +14,8 @@ __all__ = [
     "Base",
     "Counter",
     "FollowUpItem",
+    "HasilInput",
+    "InstrumentOption",
     "InstrumentVersion",
     "ItemOverride",
     "Publication",

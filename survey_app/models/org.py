@@ -43,6 +43,8 @@ class Service(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(200))
+    # Instruments its QR code offers, in order (e.g. "ikm,ipk"): one scan, one page each.
+    instrument_slugs: Mapped[str] = mapped_column(String(100), default="ikm")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     unit: Mapped[Unit] = relationship(back_populates="services")
@@ -62,6 +64,8 @@ class Counter(Base):
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(200))
+    # None: offer what the service offers.
+    instrument_slugs: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     service: Mapped[Service] = relationship(back_populates="counters")
