@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -36,6 +36,16 @@ class Item:
     text: Text
     labels: tuple[Text, ...]
     weight: float | None
+    style_texts: tuple[tuple[str, Text], ...] = ()
+
+
+@dataclass(frozen=True)
+class Style:
+    """An alternative wording of the whole instrument (e.g. agreement vs occurrence labels)."""
+
+    name: str
+    title: Text
+    labels: tuple[Text, ...]
 
 
 @dataclass(frozen=True)
@@ -64,11 +74,29 @@ class Instrument:
     items: tuple[Item, ...]
     categories: tuple[Category, ...]
     label_style: str
+    styles: tuple[Style, ...] = ()
 
     @property
     def codes(self) -> tuple[str, ...]:
         """Item codes in display order."""
         return tuple(item.code for item in self.items)
+
+    @property
+    def style_names(self) -> tuple[str, ...]:
+        """The default label style first, then the alternatives."""
+        return (self.label_style, *(s.name for s in self.styles))
+
+    def with_style(self, name: str | None) -> Instrument:
+        """The same instrument (codes, scale, version) worded in another label style."""
+        style = next((s for s in self.styles if s.name == name), None)
+        if style is None:
+            return self
+        items = tuple(
+            replace(item, text=dict(item.style_texts).get(style.name, item.text),
+                    labels=style.labels)
+            for item in self.items
+        )
+        return replace(self, items=items, label_style=style.name, styles=())
 
     def item(self, code: str) -> Item:
         """The item with this code."""
@@ -119,10 +147,11 @@ def _labels(data: dict[str, Any], size: int, where: str) -> tuple[Text, ...]:
     return tuple(Text(id=a, en=b) for a, b in zip(labels["id"], labels["en"], strict=True))
 
 
-def _item(data: Any, size: int, default_labels: dict[str, Any] | None, where: str) -> Item:
+def _item(data: Any, size: int, default_labels: dict[str, Any] | None, where: str,
+          style_names: set[str]) -> Item:
     if not isinstance(data, dict):
         raise InstrumentError(f"{where}: must be a table")
-    _no_extra(data, {"code", "name", "text", "labels", "weight"}, where)
+    _no_extra(data, {"code", "name", "text", "labels", "weight", "styles"}, where)
     code = _need(data, "code", str, where)
     if not CODE_RE.match(code):
         raise InstrumentError(f"{where}: code '{code}' must be lowercase letters, digits, _")
@@ -131,19 +160,29 @@ def _item(data: Any, size: int, default_labels: dict[str, Any] | None, where: st
     weight = data.get("weight")
     if weight is not None and (not isinstance(weight, int | float) or not 0 < weight <= 1):
         raise InstrumentError(f"{where}: weight must be a number in (0, 1]")
+    styles = data.get("styles", {})
+    if not isinstance(styles, dict):
+        raise InstrumentError(f"{where}: styles must be a table")
+    style_texts = []
+    for name, value in styles.items():
+        if name not in style_names:
+            raise InstrumentError(f"{where}: unknown label style '{name}'")
+        _no_extra(value if isinstance(value, dict) else {}, {"text"}, f"{where}.styles.{name}")
+        style_texts.append((name, _text(value, "text", f"{where}.styles.{name}")))
     return Item(
         code=code,
         name=_text(data, "name", where),
         text=_text(data, "text", where),
         labels=_labels(source, size, where),
         weight=None if weight is None else float(weight),
+        style_texts=tuple(style_texts),
     )
 
 
 def parse_instrument(data: dict[str, Any], where: str = "instrument") -> Instrument:
     """Validate a decoded instrument file and return it as frozen dataclasses."""
     allowed = {"slug", "version", "title", "index_name", "source", "scale", "profile", "saran",
-               "items", "categories", "labels", "label_style"}
+               "items", "categories", "labels", "label_style", "styles"}
     _no_extra(data, allowed, where)
     slug = _need(data, "slug", str, where)
     if not CODE_RE.match(slug):
@@ -158,11 +197,14 @@ def parse_instrument(data: dict[str, Any], where: str = "instrument") -> Instrum
     factor = float(scale.get("conversion_factor", 100 / smax))
     size = smax - smin + 1
     default_labels = data.get("labels")
+    styles = _styles(data.get("styles", {}), size, f"{where}.styles")
     raw_items = _need(data, "items", list, where)
     if not raw_items:
         raise InstrumentError(f"{where}: no items")
+    names = {style.name for style in styles}
     items = tuple(
-        _item(raw, size, default_labels, f"{where}: item {n}") for n, raw in enumerate(raw_items, 1)
+        _item(raw, size, default_labels, f"{where}: item {n}", names)
+        for n, raw in enumerate(raw_items, 1)
     )
     seen: set[str] = set()
     for item in items:
@@ -191,7 +233,21 @@ def parse_instrument(data: dict[str, Any], where: str = "instrument") -> Instrum
         items=items,
         categories=categories,
         label_style=str(data.get("label_style", "")),
+        styles=styles,
     )
+
+
+def _styles(raw: Any, size: int, where: str) -> tuple[Style, ...]:
+    if not isinstance(raw, dict):
+        raise InstrumentError(f"{where}: must be a table")
+    out = []
+    for name, value in raw.items():
+        here = f"{where}.{name}"
+        if not isinstance(value, dict):
+            raise InstrumentError(f"{here}: must be a table")
+        _no_extra(value, {"title", "labels"}, here)
+        out.append(Style(name, _text(value, "title", here), _labels(value, size, here)))
+    return tuple(out)
 
 
 def _categories(raw: Any, where: str) -> list[Category]:

@@ -20,11 +20,14 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from .. import qr
+import instruments
+
+from .. import orgs, qr
 from ..db import db
 from ..models import Unit, User
 from ..ratelimit import allow
 from ..security import current_user, login_required
+from ..survey import flow
 from ..survey.services import response_counts
 from . import services
 from .forms import LoginForm
@@ -94,8 +97,44 @@ def unit(code: str) -> str:
     """Services, counters, survey links and response counts of a unit."""
     u = current_unit(code)
     base = current_app.config["SURVEY"].base_url
+    styles = {slug: flow.styled(db.session, u, slug).label_style
+              for slug in instruments.available()}
     return render_template("admin/unit.html", unit=u, base=base, survey_url=qr.survey_url,
-                           counts=response_counts(db.session, u))
+                           counts=response_counts(db.session, u), order=flow.ORDER,
+                           all_instruments={s: instruments.latest(s) for s in flow.ORDER},
+                           styles=styles, can_edit=staff_user().role in ("admin", "unit_admin"))
+
+
+@bp.post("/units/<code>/instruments")
+@login_required("admin", "unit_admin")
+def set_instruments(code: str) -> WerkzeugResponse:
+    """Choose the surveys a service's or counter's QR code offers."""
+    u = current_unit(code)
+    try:
+        service = orgs.find_service(db.session, u, request.form.get("service", ""))
+        counter_code = request.form.get("counter")
+        item = orgs.find_counter(service, counter_code) if counter_code else service
+        slugs = None if request.form.get("inherit") else request.form.getlist("slugs")
+        flow.set_flow(db.session, item, slugs)
+        flash(_("Surveys updated."))
+    except (orgs.OrgError, flow.FlowError) as exc:
+        flash(str(exc))
+    return redirect(url_for("admin.unit", code=u.code))
+
+
+@bp.post("/units/<code>/styles")
+@login_required("admin", "unit_admin")
+def set_styles(code: str) -> WerkzeugResponse:
+    """Choose the label style the unit uses per instrument."""
+    u = current_unit(code)
+    try:
+        for slug, style in request.form.items():
+            if slug != "csrf_token":
+                flow.set_style(db.session, u, slug, style)
+        flash(_("Surveys updated."))
+    except (flow.FlowError, instruments.InstrumentError) as exc:
+        flash(str(exc))
+    return redirect(url_for("admin.unit", code=u.code))
 
 
 @bp.get("/units/<code>/qr.<fmt>")

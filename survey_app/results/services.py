@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import analysis
+import instruments
 
 from ..models import Counter, FollowUpItem, Publication, Service, ServicePopulation, Unit, User
 from .followup import ensure_plan
@@ -57,6 +58,14 @@ def comparison(session: Session, unit: Unit, slug: str, period: Period,
         return [Comparison(s.name, _maybe(session, unit, slug, period, s)) for s in unit.services]
     return [Comparison(c.name, _maybe(session, unit, slug, period, service, c))
             for c in service.counters]
+
+
+def other_indices(session: Session, unit: Unit, slug: str, period: Period,
+                  service: Service | None, counter: Counter | None) -> list[IndexReport]:
+    """The other instruments' indices for the same selection (IPK beside IKM), where answered."""
+    found = (_maybe(session, unit, other, period, service, counter)
+             for other in sorted(instruments.available()) if other != slug)
+    return [r for r in found if r is not None]
 
 
 def change_since(previous: IndexReport | None, current: IndexReport) -> analysis.ChangeTest | None:

@@ -114,6 +114,7 @@ def dashboard(code: str) -> str:
         "results/dashboard.html", report=report, no_data=None, trend=trend,
         change=services.change_since(trend[-2][1], report),
         comparison=services.comparison(db.session, unit, f.slug, f.period, f.service),
+        others=services.other_indices(db.session, unit, f.slug, f.period, f.service, f.counter),
         reliability=reliability,
         reading=analysis.interpret_alpha(reliability.alpha) if reliability else None,
         profile=profile_counts(db.session, sel), saran=saran, saran_total=total, q=search,

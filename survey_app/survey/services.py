@@ -38,10 +38,9 @@ class Target:
     service: Service
     counter: Counter | None
 
-    @property
-    def scope(self) -> str:
-        """Identity of the survey page, bound into the form token."""
-        return f"{self.service.id}:{self.counter.id if self.counter else '-'}"
+    def scope(self, slug: str) -> str:
+        """Identity of one survey page (target and instrument), bound into the form token."""
+        return f"{self.service.id}:{self.counter.id if self.counter else '-'}:{slug}"
 
 
 def resolve_target(session: Session, unit: str, service: str, counter: str | None) -> Target:

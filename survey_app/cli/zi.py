@@ -1,0 +1,47 @@
+"""`survey-app hasil`: the ZI hasil component as JSON."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from .. import orgs
+from ..db import db
+from ..zi.services import compute
+from .common import friendly
+
+
+@click.command("hasil")
+@click.argument("unit")
+@click.option("--year", type=int, required=True)
+@click.option("--kinerja", type=float, default=None,
+              help="'Capaian kinerja lebih baik' score (0..5 under 90/2021).")
+@click.option("--pengungkit", type=float, default=None, help="Pengungkit total (0..60).")
+@click.option("--rules", "rule", default=None, help="Rule set, default permenpanrb-90-2021.")
+@click.option("--ipak-source", type=click.Choice(("ipk", "spak")), default=None)
+@click.option("--ipkp-source", type=click.Choice(("ikm", "spkp")), default=None)
+@click.option("--json", "as_json", is_flag=True)
+@friendly
+def hasil(unit: str, year: int, kinerja: float | None, pengungkit: float | None,
+          rule: str | None, ipak_source: str | None, ipkp_source: str | None,
+          as_json: bool) -> None:
+    """Compute the hasil component of the ZI evaluation for a unit and year."""
+    sources = {k: v for k, v in (("ipak", ipak_source), ("ipkp", ipkp_source)) if v}
+    report = compute(db.session, orgs.find_unit(db.session, unit), year, rule=rule,
+                     kinerja=kinerja, pengungkit=pengungkit, sources=sources)
+    data = report.to_json()
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Hasil {data['unit']} {year} ({data['rule']['name']})")
+    for c in data["components"]:
+        click.echo(f"  {c['name']}: {c['score']:.2f} / {c['weight']:g}   [{c['formula']}]")
+    click.echo(f"  hasil {data['hasil']:.2f} / {data['hasil_max']:g}")
+    if data["total"] is not None:
+        click.echo(f"  total {data['total']:.2f} (pengungkit {data['pengungkit']:g})")
+        for t in data["targets"]:
+            click.echo(f"  target {t['name']}: {'met' if t['met'] else 'not met'}")
+
+
+COMMANDS = (hasil,)

@@ -1,0 +1,67 @@
+"""Which instruments a QR code offers, in order, and each unit's wording style."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import instruments
+from instruments import Instrument
+
+from ..models import Counter, InstrumentOption, Service, Unit
+from .services import Target
+
+ORDER = ("ikm", "ipk", "spkp", "spak")  # how a chosen set is ordered on the respondent's phone
+
+
+class FlowError(ValueError):
+    """A survey flow or style that cannot be set as asked."""
+
+
+def flow_for(target: Target) -> list[str]:
+    """The instrument slugs of a survey page, first to last."""
+    raw = target.counter.instrument_slugs if target.counter and \
+        target.counter.instrument_slugs else target.service.instrument_slugs
+    return [slug for slug in raw.split(",") if slug in instruments.available()] or ["ikm"]
+
+
+def styled(session: Session, unit: Unit, slug: str) -> Instrument:
+    """The latest version of an instrument in the unit's chosen label style."""
+    style = session.scalar(select(InstrumentOption.label_style).where(
+        InstrumentOption.unit_id == unit.id, InstrumentOption.instrument_slug == slug))
+    return instruments.latest(slug).with_style(style)
+
+
+def normalise(slugs: list[str]) -> str:
+    """Validated, ordered, comma-joined slugs."""
+    unknown = sorted(set(slugs) - set(instruments.available()))
+    if unknown:
+        raise FlowError(f"unknown instrument(s): {', '.join(unknown)}")
+    if not slugs:
+        raise FlowError("choose at least one survey")
+    known = [s for s in ORDER if s in slugs] + sorted(set(slugs) - set(ORDER))
+    return ",".join(known)
+
+
+def set_flow(session: Session, item: Service | Counter, slugs: list[str] | None) -> None:
+    """Set the instruments of a service, or of a counter (None: as its service)."""
+    if slugs is None:
+        if isinstance(item, Service):
+            raise FlowError("a service must offer at least one survey")
+        item.instrument_slugs = None
+    else:
+        item.instrument_slugs = normalise(slugs)
+    session.commit()
+
+
+def set_style(session: Session, unit: Unit, slug: str, style: str) -> None:
+    """Choose the label style a unit uses for an instrument."""
+    if style not in instruments.latest(slug).style_names:
+        raise FlowError(f"unknown label style {style!r} for {slug}")
+    option = session.scalar(select(InstrumentOption).where(
+        InstrumentOption.unit_id == unit.id, InstrumentOption.instrument_slug == slug))
+    if option is None:
+        session.add(InstrumentOption(unit_id=unit.id, instrument_slug=slug, label_style=style))
+    else:
+        option.label_style = style
+    session.commit()
