@@ -71,10 +71,12 @@ def _register_blueprints(app: Flask) -> None:
     from .results.public import bp as public_bp
     from .results.views import bp as results_bp
     from .survey.views import bp as survey_bp
+    from .zi.views import bp as zi_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(survey_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(results_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(zi_bp)
     register(app)
