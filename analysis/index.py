@@ -181,6 +181,7 @@ def compute_index(
     scale: tuple[int, int] = (1, 4),
     conversion_factor: float | None = None,
     categories: Sequence[CategoryLike] = IKM_CATEGORIES,
+    item_weights: Mapping[str, float] | None = None,
 ) -> IndexResult:
     r"""Weighted index from aggregated answers (PermenPAN-RB 14/2017).
 
@@ -194,7 +195,10 @@ def compute_index(
     elements with at least one answer: an element nobody answered is omitted and its weight spread
     over the others, as the regulation divides by the number of elements filled. With
     ``weights="compat-0.111"`` each weight is 0.111, as many older reports did; it needs exactly 9
-    answered elements and caps a perfect score at 99.9. Nothing is rounded.
+    answered elements and caps a perfect score at 99.9. With ``item_weights`` (an instrument that
+    declares its own weights summing to 1, e.g. after adding elements) each answered element weighs
+    :math:`w_e / \sum_{answered} w`, so omitted elements' weight is spread proportionally; the
+    result's ``weights`` is then ``"declared"``. Nothing is rounded.
 
     Parameters
     ----------
@@ -244,6 +248,9 @@ def compute_index(
     k = len(answered)
     if weights == "compat-0.111" and k != 9:
         raise ValueError(f"compat-0.111 weights need exactly 9 answered elements, got {k}")
+    if item_weights is not None:
+        return _declared(sums, codes, answered, item_weights, lo, hi, conversion_factor,
+                         categories)
     weight = 1 / k if weights == "exact" else COMPAT_WEIGHT
 
     elements = []
@@ -274,6 +281,31 @@ def compute_index(
         scale_min=lo,
         scale_max=hi,
     )
+
+
+def _declared(sums: Mapping[str, tuple[int, int]], codes: Sequence[str], answered: list[str],
+              item_weights: Mapping[str, float], lo: int, hi: int,
+              conversion_factor: float | None,
+              categories: Sequence[CategoryLike]) -> IndexResult:
+    """Index with the instrument's declared weights, renormalised over answered elements."""
+    if set(item_weights) != set(codes) or any(
+        not (math.isfinite(w) and w > 0) for w in item_weights.values()
+    ):
+        raise ValueError("item_weights must give a positive weight for every element code")
+    if abs(math.fsum(item_weights.values()) - 1) > 1e-9:
+        raise ValueError("item_weights must sum to 1")
+    share = math.fsum(item_weights[c] for c in answered)
+    elements = []
+    for code in codes:
+        n, total = sums[code]
+        nrr = total / n if n else None
+        w = item_weights[code] / share if n else 0.0
+        elements.append(ElementStat(code, n, total, nrr, w, None if nrr is None else nrr * w))
+    index = math.fsum(e.nrr_weighted for e in elements if e.nrr_weighted is not None)
+    converted = index * 100 / hi if conversion_factor is None else index * conversion_factor
+    return IndexResult(tuple(elements), "declared", index, converted,
+                       classify(converted, categories),
+                       tuple(c for c in codes if sums[c][0] == 0), lo, hi)
 
 
 def zi_basis(index: float, scale_max: int) -> float:

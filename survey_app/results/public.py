@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, Response, abort, render_template
 from sqlalchemy import select
 
 from ..db import db
 from ..models import Publication, Unit
 from ..orgs import NotFound, find_unit
+from .exports.infographic import figures_frozen, render_png
 from .services import publications_of
 
 bp = Blueprint("public", __name__, url_prefix="/hasil")
@@ -50,3 +51,12 @@ def publication(code: str, pub_id: int) -> str:
     ).order_by(Publication.revision)).all()
     return render_template("public/publication.html", unit=unit, pub=pub,
                            fig=json.loads(pub.figures), revisions=revisions)
+
+
+@bp.get("/<code>/<int:pub_id>/infografis.png")
+def infographic(code: str, pub_id: int) -> Response:
+    """The standard infographic of a published period, drawn from its frozen figures."""
+    pub = _publication(_unit(code), pub_id)
+    png = render_png(figures_frozen(json.loads(pub.figures)))
+    return Response(png, mimetype="image/png",
+                    headers={"Cache-Control": "public, max-age=3600"})

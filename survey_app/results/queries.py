@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from ..models import Answer, InstrumentVersion, Response
@@ -143,17 +143,17 @@ def suggestions(session: Session, sel: Selection, search: str | None = None,
 
 
 def raw_answers(session: Session, sel: Selection, codes: Sequence[str]) -> Any:
-    """Stream one row per response: id, time, service, counter, profile, saran, then answers."""
-    answer_cols = [
-        select(Answer.value).where(and_(Answer.response_id == Response.id, Answer.item_code == c))
-        .scalar_subquery().label(c)
-        for c in codes
-    ]
+    """Stream one row per response: id, time, service, counter, source, profile, saran, then
+    one column per element code (None: unanswered). One grouped pass over the answers."""
+    pivot = [func.max(case((Answer.item_code == c, Answer.value))).label(f"v{i}")
+             for i, c in enumerate(codes)]
     stmt = (
         select(Response.id, Response.submitted_at, Response.service_id, Response.counter_id,
                Response.source, Response.jenis_kelamin, Response.usia, Response.pendidikan,
-               Response.pekerjaan, Response.saran, *answer_cols)
-        .where(*sel.where()).order_by(Response.submitted_at, Response.id)
+               Response.pekerjaan, Response.saran, *pivot)
+        .join(Answer, Answer.response_id == Response.id, isouter=True)
+        .where(*sel.where())
+        .group_by(Response.id)
+        .order_by(Response.submitted_at, Response.id)
     )
     return session.execute(stmt.execution_options(yield_per=2000))
-

@@ -79,6 +79,13 @@ def categories_of(instrument: Instrument) -> list[analysis.Category]:
             for c in instrument.categories]
 
 
+def declared_weights(instrument: Instrument) -> dict[str, float] | None:
+    """An instrument's own element weights, when its file declares them."""
+    if instrument.items[0].weight is None:
+        return None
+    return {item.code: float(item.weight or 0.0) for item in instrument.items}
+
+
 def population_for(session: Session, unit: Unit, service: Service | None,
                    period: Period) -> int | None:
     """N entered for exactly this unit, service and period, if any."""
@@ -118,6 +125,7 @@ def build_report(session: Session, unit: Unit, slug: str, period: Period,
         counts, instrument.codes, weights=weights,
         scale=(instrument.scale_min, instrument.scale_max),
         conversion_factor=instrument.conversion_factor, categories=categories_of(instrument),
+        item_weights=declared_weights(instrument) if weights == "exact" else None,
     )
     moments = respondent_moments(session, sel)
     ci = None

@@ -118,12 +118,15 @@ def frozen_figures(session: Session, report: IndexReport) -> dict[str, Any]:
     """What a publication keeps: the index JSON, profile (small groups hidden), plan, alpha."""
     sel = selection(report.unit, report.instrument.slug, report.period, report.service)
     reliability = reliability_for(session, report)
+    profile = profile_counts(session, sel) if report.instrument.profile else None
     return {
         "index": report.to_json(),
         "unit_name": report.unit.name,
         "service_name": report.service.name if report.service else None,
         "period_label": report.period.label(),
-        "profile": hide_small(profile_counts(session, sel)),
+        "profile": hide_small(profile) if profile else None,
+        # Raw counts stay in the database only; every public rendering hides small groups.
+        "profile_raw": profile,
         "element_names": {item.code: {"id": item.name.id, "en": item.name.en}
                           for item in report.instrument.items},
         "plan": [{"priority": p.priority, "element": p.element_code, "program": p.program,

@@ -292,3 +292,15 @@ def test_results_are_frozen() -> None:
     with pytest.raises(AttributeError):
         r.index = 0.0  # type: ignore[misc]
     assert isinstance(r.elements[0], ElementStat)
+
+
+def test_declared_item_weights_are_used_and_renormalised():
+    from analysis.index import compute_index as ci
+
+    counts = {"a": {4: 2}, "b": {2: 2}, "c": {}}
+    # weights 0.5/0.3/0.2; c unanswered -> a 0.5/0.8, b 0.3/0.8: index = 4*0.625 + 2*0.375 = 3.25
+    r = ci(counts, ["a", "b", "c"], item_weights={"a": 0.5, "b": 0.3, "c": 0.2})
+    assert r.weights == "declared" and r.omitted == ("c",)
+    assert r.index == pytest.approx(3.25, abs=1e-12) and r.converted == pytest.approx(81.25)
+    with pytest.raises(ValueError, match="sum to 1"):
+        ci(counts, ["a", "b", "c"], item_weights={"a": 0.5, "b": 0.3, "c": 0.3})

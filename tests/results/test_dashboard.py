@@ -161,3 +161,20 @@ def test_public_page_hides_small_groups(runner, session, client, tmp_path):
     assert "SMA: 6" in public and "S3: &lt;5" in public
     assert anonymous.get("/hasil/NOPE").status_code == 404
     assert anonymous.get(f"/hasil/U1/{pub.id + 99}").status_code == 404
+
+
+def test_public_infographic_is_drawn_from_frozen_figures(runner, session, client, tmp_path):
+    import io
+
+    from PIL import Image
+
+    setup(runner, session, client, tmp_path)
+    page = client.get(f"/admin/units/U1/results/?{Q1}").get_data(as_text=True)
+    client.post(f"/admin/units/U1/results/publish?{Q1}", data={"csrf_token": csrf(page)})
+    pub = session.scalars(select(Publication)).one()
+    first = client.get(f"/hasil/U1/{pub.id}/infografis.png")
+    assert first.status_code == 200 and first.mimetype == "image/png"
+    assert Image.open(io.BytesIO(first.data)).size == (1080, 1350)
+    load(runner, tmp_path, ["2026-03-30,S1,L,SMA,1,1,1,1,1,1,1,1,1,"], name="late.csv")
+    assert client.get(f"/hasil/U1/{pub.id}/infografis.png").data == first.data
+    assert "infografis.png" in client.get(f"/hasil/U1/{pub.id}").get_data(as_text=True)

@@ -1,0 +1,137 @@
+"""What every export shares: decoded raw rows, labels, small-group suppression, safe files."""
+
+from __future__ import annotations
+
+import errno
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from ...profile import EDUCATION, OCCUPATION, SEX
+from ..queries import raw_answers
+from ..report import IndexReport, selection
+
+Out = str | os.PathLike[str] | BinaryIO
+MIN_GROUP = 5  # a breakdown cell below this is hidden: small groups must not single anyone out
+ALL_SERVICES = "Semua layanan"
+OMITTED_NOTE = ("Unsur yang tidak dijawab siapa pun tidak dihitung dan bobotnya dibagi ke unsur "
+                "lain (an element nobody answered is left out and its weight spread).")
+GROUP_LABELS = {"L": "Laki-laki", "P": "Perempuan", "tidak_sekolah": "Tidak sekolah",
+                "-": "Tidak diisi"}
+PROFILE_TITLES = {"jenis_kelamin": "Jenis kelamin", "pendidikan": "Pendidikan",
+                  "pekerjaan": "Pekerjaan", "usia": "Usia (tahun)"}
+GROUP_ORDER = {"jenis_kelamin": list(SEX), "pendidikan": list(EDUCATION),
+               "pekerjaan": list(OCCUPATION), "usia": ["<20", "20-29", "30-39", "40-49", "50-59",
+                                                       "60+"]}
+
+
+@dataclass(frozen=True)
+class RawRow:
+    """One response as the exports print it: local time, codes, profile, saran, answers."""
+
+    submitted_at: datetime
+    service: str
+    counter: str
+    source: str
+    jenis_kelamin: str | None
+    usia: int | None
+    pendidikan: str | None
+    pekerjaan: str | None
+    saran: str
+    answers: tuple[int | None, ...]
+
+
+def raw_rows(session: Session, report: IndexReport) -> Iterator[RawRow]:
+    """Stream the report's responses in time order (one query, rows fetched in batches)."""
+    zone = ZoneInfo(report.unit.tz)
+    services = {s.id: s.code for s in report.unit.services}
+    counters = {c.id: c.code for s in report.unit.services for c in s.counters}
+    sel = selection(report.unit, report.instrument.slug, report.period, report.service,
+                    report.counter)
+    for row in raw_answers(session, sel, report.instrument.codes):
+        yield RawRow(
+            row[1].astimezone(zone), services.get(row[2], ""), counters.get(row[3], ""), row[4],
+            row[5], row[6], row[7], row[8], row[9] or "",
+            tuple(None if v is None else int(v) for v in row[10:]),
+        )
+
+
+def service_label(report: IndexReport) -> str:
+    """The service name, or "Semua layanan" for the whole unit."""
+    return report.service.name if report.service else ALL_SERVICES
+
+
+def element_name(report: IndexReport, code: str) -> str:
+    """An element's Bahasa Indonesia name (the code if the instrument no longer has it)."""
+    try:
+        return report.instrument.item(code).name.id
+    except KeyError:
+        return code
+
+
+def group_label(code: str) -> str:
+    """A profile code as printed."""
+    return GROUP_LABELS.get(code, code)
+
+
+def breakdown(field: str, counts: dict[str, int]) -> list[tuple[str, str]]:
+    """(label, count as printed) in the usual order, "not filled" last, small groups hidden."""
+    order = GROUP_ORDER.get(field, [])
+    keys = sorted(counts, key=lambda k: (k == "-", order.index(k) if k in order else len(order),
+                                         k))
+    shown = suppress_small(counts)
+    return [(group_label(k), shown[k]) for k in keys]
+
+
+def suppress_small(counts: dict[str, int]) -> dict[str, str]:
+    """Counts as printed: under 5 as "<5", and enough others as "≥5" that none can be derived."""
+    hidden = {k for k, n in counts.items() if n < MIN_GROUP}
+
+    def pinned() -> bool:
+        if len(hidden) == 1:
+            return True
+        total = sum(counts[k] for k in hidden)
+        lowest = sum(1 if counts[k] < MIN_GROUP else MIN_GROUP for k in hidden)
+        small = all(counts[k] < MIN_GROUP for k in hidden)
+        return total == lowest or (small and total == (MIN_GROUP - 1) * len(hidden))
+
+    while hidden and len(hidden) < len(counts) and pinned():
+        hidden.add(min((k for k in counts if k not in hidden), key=lambda k: counts[k]))
+    return {k: (f"<{MIN_GROUP}" if n < MIN_GROUP else f"≥{MIN_GROUP}") if k in hidden else str(n)
+            for k, n in counts.items()}
+
+
+@contextmanager
+def binary_out(out: Out) -> Iterator[BinaryIO]:
+    """A binary file to write: `out` itself if it is one, else the path opened for writing."""
+    if not isinstance(out, str | os.PathLike):
+        yield out
+        return
+    with open(out, "wb") as handle:
+        yield handle
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """A new file beside `path`, renamed onto it only if the block succeeds: no half files."""
+    target = Path(path)
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+    temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
+    try:
+        temp.open("xb").close()  # the usual permissions (umask), unlike mkstemp's 0600
+    except OSError as exc:  # name the file the user asked for, not the temporary one
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
+    try:
+        yield temp
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
