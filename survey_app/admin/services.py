@@ -11,6 +11,7 @@ from ..models import ROLES, Unit, User, utcnow
 from ..security import check_password, hash_password
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+STAFF_ROLES = ("admin", "unit_admin", "analyst")  # WBS officers log in through /wbs/officer
 MIN_PASSWORD = 10
 
 
@@ -19,8 +20,10 @@ class AccountError(ValueError):
 
 
 def create_user(session: Session, email: str, password: str, role: str,
-                unit: Unit | None) -> User:
+                unit: Unit | None, *, allow_officer: bool = False) -> User:
     """Add a staff account with an argon2 hash; the caller commits."""
+    if role == "wbs_officer" and not allow_officer:
+        raise AccountError("WBS officers need a channel key and TOTP: use `wbs officer add`")
     email = email.strip().lower()
     if not EMAIL_RE.match(email):
         raise AccountError(f"not an e-mail address: {email!r}")
@@ -44,6 +47,8 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     if not check_password(user, password):
         return None
     assert user is not None  # noqa: S101 - check_password is False for None
+    if user.role not in STAFF_ROLES:  # officers: password + TOTP on the WBS login only
+        return None
     user.last_login_at = utcnow()
     session.commit()
     return user

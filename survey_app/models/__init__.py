@@ -6,6 +6,7 @@ from .org import Counter, Service, Unit
 from .results import FollowUpItem, Publication, ServicePopulation
 from .survey import Answer, Response
 from .user import ROLES, User
+from .wbs import WbsAudit, WbsChannel, WbsFile, WbsMessage, WbsOfficer, WbsReport, WbsSession
 from .zi import HasilInput, InstrumentOption
 
 __all__ = [
@@ -26,4 +27,11 @@ __all__ = [
     "Unit",
     "User",
     "utcnow",
+    "WbsAudit",
+    "WbsChannel",
+    "WbsFile",
+    "WbsMessage",
+    "WbsOfficer",
+    "WbsReport",
+    "WbsSession",
 ]

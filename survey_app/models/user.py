@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import Base, UTCDateTime, utcnow
 from .org import Unit
 
-ROLES = ("admin", "unit_admin", "analyst")
+ROLES = ("admin", "unit_admin", "analyst", "wbs_officer")
 
 
 class User(Base):
@@ -30,6 +30,6 @@ class User(Base):
     unit: Mapped[Unit | None] = relationship()
 
     __table_args__ = (
-        CheckConstraint("role IN ('admin', 'unit_admin', 'analyst')", name="role"),
+        CheckConstraint("role IN ('admin', 'unit_admin', 'analyst', 'wbs_officer')", name="role"),
         CheckConstraint("role = 'admin' OR unit_id IS NOT NULL", name="unit_for_unit_roles"),
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from survey_app.admin.services import create_user
 from tests.helpers import full_answers, make_unit, open_form
 
@@ -107,3 +109,14 @@ def test_open_redirect_is_ignored(client, session):
     resp = client.post("/admin/login?next=//evil.example/",
                        data={"email": "staf@u1.go.id", "password": PASSWORD, "csrf_token": token})
     assert resp.headers["Location"] == "/admin/"
+
+
+def test_wbs_officer_cannot_use_the_staff_login(client, session):
+    unit = make_unit(session)
+    from survey_app.admin.services import AccountError
+
+    with pytest.raises(AccountError, match="wbs officer add"):
+        create_user(session, "o@u1.go.id", PASSWORD, "wbs_officer", unit)
+    create_user(session, "o@u1.go.id", PASSWORD, "wbs_officer", unit, allow_officer=True)
+    session.commit()
+    assert login(client, "o@u1.go.id").status_code == 401

@@ -1,0 +1,107 @@
+"""Officer login (password + TOTP) and server-side sessions holding the unwrapped channel key.
+
+The channel key is kept encrypted under a random session key: the database row alone and the
+officer's cookie (which holds only the session id and session key) alone reveal nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pyotp
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from ..models import User, WbsOfficer, WbsSession, utcnow
+from ..security import check_password
+from . import crypto
+from .config import WbsConfig
+from .officers import TOTP_PURPOSE, find_officer, unwrap_channel_key
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """What the officer's cookie holds."""
+
+    sid: str
+    key: str  # base64 session key
+
+
+@dataclass(frozen=True)
+class Unlocked:
+    """A resumed officer session: who, and the channel private key."""
+
+    officer: WbsOfficer
+    channel_key: bytes
+
+
+def _row_id(sid: str) -> str:
+    return hashlib.blake2b(sid.encode(), digest_size=32).hexdigest()
+
+
+def check_totp(officer: WbsOfficer, secret_key: str, code: str) -> bool:
+    """A current code (one step of clock drift allowed) not used before."""
+    secret = crypto.decrypt(crypto.app_key(secret_key, TOTP_PURPOSE), officer.totp_secret)
+    totp = pyotp.TOTP(secret.decode())
+    code = "".join(c for c in code if c.isdigit())
+    now_step = int(time.time()) // totp.interval
+    for step in (now_step - 1, now_step, now_step + 1):
+        expected = totp.generate_otp(step)
+        if hmac.compare_digest(expected, code) and step > officer.totp_last_step:
+            officer.totp_last_step = step
+            return True
+    return False
+
+
+def login(session: Session, cfg: WbsConfig, secret_key: str, email: str, password: str,
+          code: str) -> Ticket | None:
+    """Check password and TOTP, unwrap the channel key into a new session; None on failure."""
+    officer = find_officer(session, email)
+    user: User | None = officer.user if officer is not None else None
+    if not check_password(user, password) or officer is None:
+        return None
+    if not check_totp(officer, secret_key, code):
+        session.commit()  # nothing changed, but keep the transaction short
+        return None
+    try:
+        channel_key = unwrap_channel_key(cfg, officer, password)
+    except crypto.CryptoError:
+        return None
+    session.execute(delete(WbsSession).where(WbsSession.expires_at < utcnow()))
+    sid, key = secrets.token_urlsafe(32), crypto.random_bytes()
+    session.add(WbsSession(
+        id=_row_id(sid), officer_id=officer.id, sealed_key=crypto.encrypt(key, channel_key),
+        expires_at=utcnow() + timedelta(hours=cfg.officer_session_hours),
+    ))
+    user.last_login_at = utcnow()  # type: ignore[union-attr]
+    session.commit()
+    return Ticket(sid, base64.b64encode(key).decode())
+
+
+def resume(session: Session, ticket: object) -> Unlocked | None:
+    """The officer and channel key of a live session, from the cookie's ticket."""
+    if not isinstance(ticket, dict) or not all(isinstance(ticket.get(k), str)
+                                               for k in ("sid", "key")):
+        return None
+    row = session.get(WbsSession, _row_id(ticket["sid"]))
+    if row is None or row.expires_at < utcnow() or not row.officer.user.is_active:
+        return None
+    try:
+        channel_key = crypto.decrypt(base64.b64decode(ticket["key"]), row.sealed_key)
+    except (crypto.CryptoError, ValueError):
+        return None
+    return Unlocked(row.officer, channel_key)
+
+
+def logout(session: Session, ticket: object) -> None:
+    """Forget the server side of a session."""
+    if isinstance(ticket, dict) and isinstance(ticket.get("sid"), str):
+        session.execute(delete(WbsSession).where(WbsSession.id == _row_id(ticket["sid"])))
+        session.commit()
+

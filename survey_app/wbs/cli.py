@@ -1,0 +1,108 @@
+"""`survey-app wbs ...`: channels, officers and the recap."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from .. import orgs
+from ..cli.common import friendly, parse_date
+from ..db import db
+from . import crypto, officers, settings
+from .recap import build
+from .recap_export import FORMATS, render
+
+
+@click.group("wbs")
+def wbs_group() -> None:
+    """Whistle-blowing system (WBS)."""
+
+
+@wbs_group.group("channel")
+def channel_group() -> None:
+    """WBS channels (one per unit)."""
+
+
+@channel_group.command("create")
+@click.argument("unit")
+@friendly
+def channel_create(unit: str) -> None:
+    """Open a channel for a unit; its first officer creates the key pair."""
+    u = orgs.find_unit(db.session, unit)
+    officers.create_channel(db.session, u)
+    db.session.commit()
+    click.echo(f"WBS channel of {u.code} created; add its first officer with `wbs officer add`")
+
+
+@wbs_group.group("officer")
+def officer_group() -> None:
+    """WBS officers (password + TOTP; each holds a wrapped copy of the channel key)."""
+
+
+def _stdin_line(what: str) -> str:
+    line = sys.stdin.readline()
+    if not line:
+        raise click.ClickException(f"expected {what} on standard input")
+    return line.rstrip("\r\n")
+
+
+@officer_group.command("add")
+@click.argument("email")
+@click.option("--unit", "unit_code", required=True, help="Unit whose channel the officer joins.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--by", "by_email", default=None,
+              help="An existing officer of the channel; their password is stdin's second line.")
+@friendly
+def officer_add(email: str, unit_code: str, password_stdin: bool, by_email: str | None) -> None:
+    """Create an officer; prints the TOTP secret and URI once (scan it into an authenticator)."""
+    if not password_stdin:
+        raise click.ClickException("give the password on standard input with --password-stdin")
+    password = _stdin_line("the new officer's password")
+    by_password = _stdin_line(f"the password of {by_email}") if by_email else None
+    unit = orgs.find_unit(db.session, unit_code)
+    officer, totp = officers.add_officer(db.session, settings(), current_app.config["SECRET_KEY"],
+                                         email, password, unit, by_email, by_password)
+    db.session.commit()
+    assert officer.channel.public_key is not None
+    click.echo(f"officer {officer.user.email} added to the WBS channel of {unit.code}")
+    click.echo(f"channel key fingerprint: {crypto.fingerprint(officer.channel.public_key)}")
+    click.echo(f"TOTP secret (shown once): {totp}")
+    click.echo(officers.provisioning_uri(totp, officer.user.email))
+
+
+@officer_group.command("remove")
+@click.argument("email")
+@friendly
+def officer_remove(email: str) -> None:
+    """Deactivate an officer and delete their copy of the channel key."""
+    officers.remove_officer(db.session, email)
+    db.session.commit()
+    click.echo(f"officer {email} removed")
+
+
+@wbs_group.command("recap")
+@click.argument("unit")
+@click.option("--from", "date_from", required=True)
+@click.option("--to", "date_to", required=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write; standard output when left out.")
+@friendly
+def recap(unit: str, date_from: str, date_to: str, fmt: str, out: Path | None) -> None:
+    """Counts by category and status, times to acknowledge and close, overdue cases."""
+    start, end = parse_date(date_from, "--from"), parse_date(date_to, "--to")
+    result = build(db.session, orgs.find_unit(db.session, unit), start, end)
+    data = render(result, fmt)
+    if out is None:
+        if fmt != "json":
+            raise click.ClickException(f"--format {fmt} needs --out PATH")
+        click.echo(data.decode())
+    else:
+        out.write_bytes(data)
+        click.echo(f"wrote {out}")
+
+
+COMMANDS = (wbs_group,)

@@ -1,0 +1,78 @@
+"""Deadlines in working days: weekends and Indonesian public holidays are skipped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from .states import CLOSED, VERIFYING
+
+
+@lru_cache(maxsize=64)
+def _holidays(year: int, cuti_bersama: bool) -> frozenset[date]:
+    categories = ("public", "government") if cuti_bersama else ("public",)
+    return frozenset(holidays.country_holidays("ID", years=year, categories=categories))
+
+
+def is_working_day(day: date, cuti_bersama: bool = False) -> bool:
+    """Monday to Friday and not a public holiday (nor cuti bersama, if asked) in Indonesia."""
+    return day.weekday() < 5 and day not in _holidays(day.year, cuti_bersama)
+
+
+def add_working_days(start: date, days: int, cuti_bersama: bool = False) -> date:
+    """The date `days` working days after `start` (the day of receipt does not count)."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    current = start
+    while days:
+        current += timedelta(days=1)
+        if is_working_day(current, cuti_bersama):
+            days -= 1
+    return current
+
+
+def working_days_between(start: date, end: date, cuti_bersama: bool = False) -> int:
+    """Working days after `start` up to and including `end` (0 when end <= start)."""
+    count, current = 0, start
+    while current < end:
+        current += timedelta(days=1)
+        count += is_working_day(current, cuti_bersama)
+    return count
+
+
+def local_date(moment: datetime, tz: str) -> date:
+    """The calendar date of an aware moment in a unit's time zone."""
+    return moment.astimezone(ZoneInfo(tz)).date()
+
+
+@dataclass(frozen=True)
+class Due:
+    """The three deadlines of a report."""
+
+    acknowledge: date
+    verify: date
+    resolve: date
+
+
+def due_dates(received: date, ack: int, verify: int, resolve: int,
+              cuti_bersama: bool = False) -> Due:
+    """Deadlines counted from the local date of receipt."""
+    return Due(*(add_working_days(received, n, cuti_bersama) for n in (ack, verify, resolve)))
+
+
+def overdue(status: str, acknowledged: bool, due: Due, today: date) -> list[str]:
+    """Which deadlines a case has missed today: 'acknowledge', 'verify', 'resolve'."""
+    if status in CLOSED:
+        return []
+    missed = []
+    if not acknowledged and today > due.acknowledge:
+        missed.append("acknowledge")
+    if status in VERIFYING and today > due.verify:
+        missed.append("verify")
+    if today > due.resolve:
+        missed.append("resolve")
+    return missed

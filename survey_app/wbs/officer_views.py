@@ -1,0 +1,135 @@
+"""Officers' pages: login with TOTP, queue, case, actions, evidence downloads, recap."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import date, timedelta
+from functools import wraps
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from ..db import db
+from ..models import WbsOfficer
+from ..ratelimit import allow
+from . import auth, settings, triage
+from .recap import build
+from .recap_export import FORMATS, MIMES, render
+from .states import CATEGORY_LABELS, DEADLINE_LABELS, STATUS_LABELS
+
+bp = Blueprint("wbs_officer", __name__, url_prefix="/wbs/officer")
+Page = str | tuple[str, int] | WerkzeugResponse
+
+
+@bp.after_request
+def _headers(response: WerkzeugResponse) -> WerkzeugResponse:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.context_processor
+def _labels() -> dict[str, object]:
+    return {"status_labels": STATUS_LABELS, "category_labels": CATEGORY_LABELS,
+            "deadline_labels": DEADLINE_LABELS}
+
+
+def officer_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A live WBS session (password + TOTP login); its channel key goes to g.wbs."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        unlocked = auth.resume(db.session, session.get("wbs"))
+        if unlocked is None:
+            session.pop("wbs", None)
+            return redirect(url_for("wbs_officer.login"))
+        g.wbs = unlocked
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def me() -> WbsOfficer:
+    """The officer of this request."""
+    officer: WbsOfficer = g.wbs.officer
+    return officer
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Page:
+    """E-mail, password and the authenticator's six-digit code."""
+    if request.method == "GET":
+        return render_template("wbs/officer/login.html")
+    email = request.form.get("email", "").strip().lower()
+    account = hashlib.blake2b(email.encode(), digest_size=12).hexdigest()
+    store, cfg = current_app.extensions["rate_store"], settings()
+    if not allow(store, "wbs-login:" + account, cfg.login_rate):
+        abort(429)
+    ticket = auth.login(db.session, cfg, current_app.config["SECRET_KEY"], email,
+                        request.form.get("password", ""), request.form.get("code", ""))
+    if ticket is None:
+        flash(_("Wrong e-mail, password or authenticator code."))
+        return render_template("wbs/officer/login.html"), 401
+    lang = session.get("lang")
+    session.clear()
+    session["wbs"] = {"sid": ticket.sid, "key": ticket.key}
+    if lang:
+        session["lang"] = lang
+    return redirect(url_for("wbs_officer.queue"))
+
+
+@bp.post("/logout")
+def logout() -> WerkzeugResponse:
+    """End the session and forget its key."""
+    auth.logout(db.session, session.pop("wbs", None))
+    return redirect(url_for("wbs_officer.login"))
+
+
+@bp.get("/")
+@officer_required
+def queue() -> str:
+    """The channel's reports with filters; metadata only."""
+    filters = triage.Filters(status=request.args.get("status", ""),
+                             category=request.args.get("category", ""),
+                             overdue=request.args.get("overdue") == "1",
+                             mine=request.args.get("mine") == "1")
+    rows = triage.queue(db.session, me(), filters)
+    return render_template("wbs/officer/queue.html", rows=rows, filters=filters,
+                           channel=me().channel, fingerprint=triage.channel_fingerprint(me()))
+
+
+@bp.get("/recap")
+@officer_required
+def recap() -> Page:
+    """Counts and times of a period, as a page or a file."""
+    today = date.today()
+    try:
+        start = date.fromisoformat(request.args.get("from") or f"{today.year}-01-01")
+        end = date.fromisoformat(request.args.get("to") or today.isoformat())
+        result = build(db.session, me().channel.unit, start, end)
+    except ValueError:
+        flash(_("Check the dates (YYYY-MM-DD, from not after to)."))
+        start, end = today - timedelta(days=today.timetuple().tm_yday - 1), today
+        result = build(db.session, me().channel.unit, start, end)
+    fmt = request.args.get("format", "")
+    triage.audit_recap(db.session, me(), f"{start}..{end} {fmt or 'page'}")
+    if fmt in FORMATS:
+        name = f"rekap-wbs-{result.unit}-{start}-{end}.{fmt}"
+        return Response(render(result, fmt), mimetype=MIMES[fmt],
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return render_template("wbs/officer/recap.html", recap=result, start=start, end=end)
