@@ -18,6 +18,11 @@ def create_app(**overrides: Any) -> Flask:
         instance_relative_config=True,
     )
     _configure(app, overrides)
+    proxies = app.config["SURVEY"].proxy_count
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     _init_extensions(app)
     _register_blueprints(app)
     return app
@@ -48,6 +53,7 @@ def _init_extensions(app: Flask) -> None:
     from .db import db
     from .extensions import csrf
     from .ratelimit import make_store
+    from .survey.cache import TTLCache
 
     db.init_app(app)
     csrf.init_app(app)
@@ -55,6 +61,7 @@ def _init_extensions(app: Flask) -> None:
     security.init_app(app)
     errors.init_app(app)
     app.extensions["rate_store"] = make_store(app.config["SURVEY"].redis_url)
+    app.extensions["survey_cache"] = TTLCache()
     app.jinja_env.filters["round_half_up"] = _round_half_up
 
 
@@ -71,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     from .results.public import bp as public_bp
     from .results.views import bp as results_bp
     from .survey.views import bp as survey_bp
+    from .wbs import init_app as init_wbs
     from .zi.views import bp as zi_bp
 
     app.register_blueprint(health_bp)
@@ -79,4 +87,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(results_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(zi_bp)
+    init_wbs(app)
     register(app)

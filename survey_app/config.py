@@ -37,7 +37,8 @@ class Config:
     redis_url: str | None
     production: bool
     saran_max_chars: int = 1000
-    survey_rate_limit: tuple[int, int] = (30, 600)  # submissions per window (s) per client+counter
+    proxy_count: int = 0  # reverse proxies in front whose X-Forwarded-For is trusted
+    survey_rate_limit: tuple[int, int] = (60, 600)  # submissions per window (s) per client+counter
     login_rate_limit: tuple[int, int] = (10, 300)
 
     @classmethod
@@ -50,6 +51,7 @@ class Config:
             "base_url": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
             "redis_url": os.environ.get("REDIS_URL") or None,
             "production": production,
+            "proxy_count": int(os.environ.get("PROXY_COUNT", "0") or 0),
         }
         values.update(overrides)
         if "secret_key" not in values:

@@ -78,5 +78,5 @@ def _seed(session: Session, unit: Unit, count: int) -> None:
             pekerjaan=rng.choice(("PNS", "Swasta", "Swasta", "Wirausaha", "Lainnya")),
         )
         when = now - timedelta(minutes=rng.randint(0, 120 * 24 * 60))
-        session.add(new_response(Target(unit, service, counter), version, sub, source="web",
+        session.add(new_response(Target.of(unit, service, counter), version, sub, source="web",
                                  submitted_at=when))

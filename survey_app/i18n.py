@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Flask, g, has_request_context, request, session
 from flask_babel import Babel
 
@@ -30,4 +32,11 @@ def current_lang() -> str:
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel and expose the language to templates."""
     Babel(app, locale_selector=current_lang)
-    app.context_processor(lambda: {"lang": current_lang(), "languages": LANGUAGES})
+    app.context_processor(lambda: {"lang": current_lang(), "languages": LANGUAGES,
+                                   "lang_href": lang_href})
+
+
+def lang_href(code: str) -> str:
+    """This page in another language: the query string kept, `lang` replaced."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    return "?" + urlencode([*args, ("lang", code)])

@@ -97,7 +97,7 @@ def unit(code: str) -> str:
     """Services, counters, survey links and response counts of a unit."""
     u = current_unit(code)
     base = current_app.config["SURVEY"].base_url
-    styles = {slug: flow.styled(db.session, u, slug).label_style
+    styles = {slug: flow.styled(db.session, u.id, slug).label_style
               for slug in instruments.available()}
     return render_template("admin/unit.html", unit=u, base=base, survey_url=qr.survey_url,
                            counts=response_counts(db.session, u), order=flow.ORDER,

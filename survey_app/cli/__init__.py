@@ -9,9 +9,11 @@ from flask.cli import FlaskGroup, with_appcontext
 
 def register(app: Flask) -> None:
     """Attach every command to the app's CLI group."""
-    from . import data, org, results
+    from ..wbs.cli import COMMANDS as WBS_COMMANDS
+    from . import data, export, org, results, zi
 
-    for command in (*data.COMMANDS, *org.COMMANDS, *results.COMMANDS):
+    for command in (*data.COMMANDS, *org.COMMANDS, *results.COMMANDS, *export.COMMANDS,
+                    *zi.COMMANDS, *WBS_COMMANDS):
         _in_app_context(command)
         app.cli.add_command(command)
 

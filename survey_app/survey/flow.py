@@ -9,6 +9,7 @@ import instruments
 from instruments import Instrument
 
 from ..models import Counter, InstrumentOption, Service, Unit
+from .cache import page_cache
 from .services import Target
 
 ORDER = ("ikm", "ipk", "spkp", "spak")  # how a chosen set is ordered on the respondent's phone
@@ -20,15 +21,15 @@ class FlowError(ValueError):
 
 def flow_for(target: Target) -> list[str]:
     """The instrument slugs of a survey page, first to last."""
-    raw = target.counter.instrument_slugs if target.counter and \
-        target.counter.instrument_slugs else target.service.instrument_slugs
+    raw = (target.counter.instrument_slugs if target.counter else None) or \
+        target.service.instrument_slugs or "ikm"
     return [slug for slug in raw.split(",") if slug in instruments.available()] or ["ikm"]
 
 
-def styled(session: Session, unit: Unit, slug: str) -> Instrument:
+def styled(session: Session, unit_id: int, slug: str) -> Instrument:
     """The latest version of an instrument in the unit's chosen label style."""
     style = session.scalar(select(InstrumentOption.label_style).where(
-        InstrumentOption.unit_id == unit.id, InstrumentOption.instrument_slug == slug))
+        InstrumentOption.unit_id == unit_id, InstrumentOption.instrument_slug == slug))
     return instruments.latest(slug).with_style(style)
 
 
@@ -52,6 +53,7 @@ def set_flow(session: Session, item: Service | Counter, slugs: list[str] | None)
     else:
         item.instrument_slugs = normalise(slugs)
     session.commit()
+    page_cache().clear()
 
 
 def set_style(session: Session, unit: Unit, slug: str, style: str) -> None:
@@ -65,3 +67,4 @@ def set_style(session: Session, unit: Unit, slug: str, style: str) -> None:
     else:
         option.label_style = style
     session.commit()
+    page_cache().clear()

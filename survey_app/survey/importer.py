@@ -125,7 +125,7 @@ def import_csv(session: Session, unit: Unit, instrument: Instrument, text: str,
     batch = str(uuid.uuid4())
     try:
         for row in rows:
-            target = Target(unit, row.service, None)
+            target = Target.of(unit, row.service, None)
             session.add(new_response(target, version, row.submission, source="paper",
                                      submitted_at=row.submitted_at, import_batch=batch))
         session.commit()

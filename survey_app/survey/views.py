@@ -4,20 +4,37 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import Any
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from instruments import Instrument
+
 from ..db import db
+from ..i18n import current_lang
 from ..orgs import NotFound, find_unit
 from ..profile import EDUCATION, OCCUPATION, SEX
 from ..ratelimit import allow
 from . import services, tokens
+from .cache import page_cache
 from .flow import flow_for, styled
 from .validation import check_submission
 
 bp = Blueprint("survey", __name__, url_prefix="/s")
+CSRF_MARK, TOKEN_MARK = "@@csrf-token@@", "@@form-token@@"
 
 
 @bp.context_processor
@@ -33,10 +50,31 @@ def _client_key(scope: str) -> str:
 
 
 def _target(unit: str, service: str, counter: str | None) -> services.Target:
+    key = ("target", unit.upper(), service.upper(), counter.upper() if counter else None)
     try:
-        return services.resolve_target(db.session, unit, service, counter)
+        return page_cache().get_or_set(
+            key, lambda: services.resolve_target(db.session, unit, service, counter))
     except NotFound:
         abort(404)
+
+
+def _instrument(target: services.Target, slug: str) -> Instrument:
+    return page_cache().get_or_set(("styled", target.unit.id, slug),
+                                   lambda: styled(db.session, target.unit.id, slug))
+
+
+def _version_id(instrument: Instrument) -> int:
+    key = ("version", instrument.slug, instrument.version)
+    return page_cache().get_or_set(
+        key, lambda: services.instrument_version(db.session, instrument).id)
+
+
+def _questions(instrument: Instrument, data: dict[str, str], errors: dict[str, str],
+               overrides: dict[str, tuple[str, str]]) -> Markup:
+    """The questions, profile and saran fields with the answers given so far."""
+    return Markup(render_template(  # noqa: S704 - autoescaped template output
+        "survey/_questions.html", instrument=instrument, data=data, errors=errors,
+        overrides=overrides, saran_max=current_app.config["SURVEY"].saran_max_chars))
 
 
 @bp.get("/<unit>")
@@ -54,7 +92,8 @@ def _next_url(target: services.Target, flow: list[str], slug: str) -> str:
     later = flow[flow.index(slug) + 1:]
     if not later:
         return url_for("survey.thanks", unit=target.unit.code)
-    args = {"unit": target.unit.code, "service": target.service.code, "instrument": later[0]}
+    args: dict[str, Any] = {"unit": target.unit.code, "service": target.service.code,
+                            "instrument": later[0]}
     if target.counter:
         args["counter"] = target.counter.code
     return url_for("survey.form", **args)
@@ -69,7 +108,7 @@ def form(unit: str, service: str, counter: str | None) -> str | WerkzeugResponse
     slug = request.args.get("instrument", flow[0])
     if slug not in flow:
         abort(404)
-    instrument = styled(db.session, target.unit, slug)
+    instrument = _instrument(target, slug)
     config = current_app.config["SURVEY"]
     data: dict[str, str] = {}
     errors: dict[str, str] = {}
@@ -88,20 +127,33 @@ def form(unit: str, service: str, counter: str | None) -> str | WerkzeugResponse
                                        saran_max=config.saran_max_chars)
         if not errors:
             try:
-                services.store_web_response(db.session, target, instrument, sub, nonce)
+                services.store_web_response(db.session, target, _version_id(instrument), sub,
+                                            nonce)
             except services.AlreadySubmitted:
                 return render_template("survey/thanks.html", unit=target.unit, repeated=True)
             return redirect(_next_url(target, flow, slug))
     else:
         token = tokens.issue(config.secret_key, target.scope(slug))
     position = flow.index(slug)
-    page = render_template(
-        "survey/form.html", target=target, instrument=instrument, data=data, errors=errors,
-        token=token, overrides=services.item_texts(db.session, target.service, instrument.slug),
-        saran_max=config.saran_max_chars, step=position + 1, steps=len(flow),
-        skip_url=url_for("survey.thanks", unit=target.unit.code) if position else None,
-    )
-    return (page, 422) if errors else page
+
+    def render(csrf_value: str, form_token: str) -> str:
+        return render_template(
+            "survey/form.html", target=target, instrument=instrument, data=data, errors=errors,
+            token=form_token, csrf_value=csrf_value,
+            questions=_questions(instrument, data, errors, services.item_texts(
+                db.session, target.service, instrument.slug)),
+            step=position + 1, steps=len(flow),
+            skip_url=url_for("survey.thanks", unit=target.unit.code) if position else None,
+        )
+
+    if errors:
+        return render(generate_csrf(), token), 422
+    if session.get("_flashes") or set(request.args) - {"instrument", "lang"}:
+        return render(generate_csrf(), token)  # a page only this visitor should see: no cache
+    # A fresh form is the same page for everyone but its two tokens: render it once per worker.
+    key = ("page", target.scope(slug), current_lang())
+    page = page_cache().get_or_set(key, lambda: render(CSRF_MARK, TOKEN_MARK))
+    return page.replace(CSRF_MARK, generate_csrf()).replace(TOKEN_MARK, token)
 
 
 @bp.get("/<unit>/terima-kasih")

@@ -36,7 +36,7 @@ def _float(name: str) -> float | None:
 
 @bp.route("/", methods=["GET", "POST"])
 @login_required()
-def page(code: str) -> str | WerkzeugResponse:
+def page(code: str) -> str | WerkzeugResponse | tuple[str, int]:
     """Inputs and result of the hasil component for a year."""
     unit = current_unit(code)
     year = _year(unit.tz)
