@@ -3,16 +3,18 @@
     .venv/bin/python benchmarks/ikm_aggregate.py [--responses N] [--db sqlite|postgresql|both]
 
 Loads N responses (9 IKM answers each) into one unit over one year, plus N/10 in another unit,
-on a fresh SQLite file and/or a fresh PostgreSQL schema. Then, median of 5 timed runs after a
-warm-up: (a) the element counts SQL as raw text on a DBAPI cursor, (b) build_report for the
-year (target: b/a at most 1.5), (c) reliability_for, the memory build_report needs at a tenth of
-the year and at the whole year (in a fresh process each), and the results dashboard if the app
-has it. Exit status 1 when the ratio or the flat-memory check misses.
+on a fresh SQLite file and/or a fresh PostgreSQL schema. Then, after a warm-up, median of 5:
+(a) the element counts SQL as raw text on a DBAPI cursor and (b) build_report for the year, run
+in alternating rounds (target: b/a at most 1.5); (c) reliability_for; the memory build_report
+needs for a tenth of the year and for the whole year (each in a fresh process); and the results
+dashboard for the year, if the app has it. The slow ones stop repeating after a time budget.
+Exit status 1 when the ratio or the flat-memory check misses.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import multiprocessing
 import random
 import re
@@ -29,6 +31,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
+from flask import Flask
 from harness import postgres_database, sqlite_database
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
@@ -41,7 +44,7 @@ from survey_app.migrations import upgrade
 from survey_app.models import Unit
 from survey_app.results import queries
 from survey_app.results.period import Period
-from survey_app.results.report import build_report, reliability_for, selection
+from survey_app.results.report import IndexReport, build_report, reliability_for, selection
 from survey_app.survey.services import instrument_version
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -53,11 +56,11 @@ TENTH = Period(date(YEAR, 1, 1), date(YEAR, 2, 6))  # 37 of 365 days
 TZ = "Asia/Jakarta"
 CODES = instruments.latest("ikm").codes
 REPEATS = 5
-BUDGET = 60.0  # seconds of timed runs per measurement before it stops repeating
+SLOW_BUDGET = 30.0  # seconds of timed runs after which reliability and dashboard stop repeating
 RATIO_TARGET = 1.5
 CHUNK = 50_000  # responses per COPY / executemany batch
 SEED = 20261122
-RESPONSE_COLUMNS = (
+RESPONSE_COLUMNS = [
     "id",
     "unit_id",
     "service_id",
@@ -72,10 +75,12 @@ RESPONSE_COLUMNS = (
     "saran",
     "answer_count",
     "answer_sum",
-)
-ANSWER_COLUMNS = ("response_id", "item_code", "value")
+]
+ANSWER_COLUMNS = ["response_id", "item_code", "value"]
 DASHBOARD_RULE = re.compile(r"^/admin/units/<[^>]+>/results/?$")
 Row = tuple[Any, ...]
+Chunks = Iterator[tuple[list[Row], list[Row]]]
+Work = Callable[[], object]
 
 
 @dataclass(frozen=True)
@@ -108,18 +113,14 @@ class Figures:
     db: str
     responses: int
     load_seconds: float = 0.0
-    bare: Timing | None = None
-    report: Timing | None = None
-    parts: dict[str, Timing] = field(default_factory=dict)
-    reliability: Timing | None = None
+    timings: dict[str, Timing] = field(default_factory=dict)
     memory: dict[str, tuple[int, int, int]] = field(default_factory=dict)  # n, rss, heap bytes
     dashboard: Timing | str = "not measured"
 
     @property
     def ratio(self) -> float:
         """Full report time over bare aggregate time."""
-        assert self.bare and self.report
-        return self.report.median / self.bare.median
+        return self.timings["report"].median / self.timings["bare"].median
 
     @property
     def memory_flat(self) -> bool:
@@ -133,15 +134,21 @@ def say(message: str) -> None:
     print(message, flush=True)
 
 
-def measure(work: Callable[[], object], repeats: int = REPEATS, budget: float = BUDGET) -> Timing:
-    """One warm-up, then up to `repeats` timed runs (fewer once `budget` seconds are spent)."""
-    work()
-    runs: list[float] = []
-    while len(runs) < repeats and sum(runs) < budget:
-        start = time.perf_counter()
+def measure(
+    works: dict[str, Work], warmup: Work | None = None, budget: float = math.inf
+) -> dict[str, Timing]:
+    """Warm up, then rounds running each work once in turn: REPEATS rounds or until `budget`."""
+    for work in [warmup] if warmup else works.values():
         work()
-        runs.append(time.perf_counter() - start)
-    return Timing(tuple(runs))
+    runs: dict[str, list[float]] = {name: [] for name in works}
+    for _ in range(REPEATS):
+        for name, work in works.items():
+            start = time.perf_counter()
+            work()
+            runs[name].append(time.perf_counter() - start)
+        if max(sum(r) for r in runs.values()) >= budget:
+            break
+    return {name: Timing(tuple(r)) for name, r in runs.items()}
 
 
 # -- data ---------------------------------------------------------------------------------------
@@ -159,8 +166,9 @@ def prepare(engine: Engine) -> Fixture:
                 service = orgs.add_service(session, owner, f"S{k}", f"Layanan {k}")
                 orgs.add_counter(session, service, "L1", None)
         session.commit()
-        pairs = [tuple((s.id, s.counters[0].id) for s in u.services) for u in (unit, other)]
-        return Fixture(unit.id, other.id, version.id, pairs[0], pairs[1][0])  # type: ignore[arg-type]
+        services = tuple((s.id, s.counters[0].id) for s in unit.services)
+        lain = other.services[0]
+        return Fixture(unit.id, other.id, version.id, services, (lain.id, lain.counters[0].id))
 
 
 def answer_patterns(rng: random.Random, count: int = 4096) -> list[tuple[int, ...]]:
@@ -172,8 +180,8 @@ def answer_patterns(rng: random.Random, count: int = 4096) -> list[tuple[int, ..
     return patterns
 
 
-def generate(fx: Fixture, n: int, rng: random.Random) -> Iterator[tuple[list[Row], list[Row]]]:
-    """Response and answer rows in chunks; every 11th response belongs to the other unit."""
+def generate(fx: Fixture, n: int, rng: random.Random) -> Chunks:
+    """Response and answer rows in chunks, in time order; every 11th is the other unit's."""
     patterns = answer_patterns(rng)
     extra = n // 10
     total = n + extra
@@ -186,25 +194,13 @@ def generate(fx: Fixture, n: int, rng: random.Random) -> Iterator[tuple[list[Row
         other = i < 11 * extra and i % 11 == 10
         unit = fx.other_unit_id if other else fx.unit_id
         service, counter = fx.other_service if other else fx.services[i % 3]
+        # Naive UTC in SQLAlchemy's SQLite format, which compares as text with its bound values.
         when = (start + step * (i + rng.random())).replace(tzinfo=None)
         values = patterns[rng.randrange(len(patterns))]
+        profile = ("web", "LP"[i % 2], 18 + i % 53, "S1", "swasta", None)
+        stamp = when.isoformat(" ", "microseconds")
         responses.append(
-            (
-                rid,
-                unit,
-                service,
-                counter,
-                fx.version_id,
-                when.isoformat(" ", "microseconds"),
-                "web",
-                "LP"[i % 2],
-                18 + i % 53,
-                "S1",
-                "swasta",
-                None,
-                len(values),
-                sum(values),
-            )
+            (rid, unit, service, counter, fx.version_id, stamp, *profile, len(values), sum(values))
         )
         answers.extend((rid, code, v) for code, v in zip(CODES, values, strict=True))
         if len(responses) == CHUNK or rid == total:
@@ -212,20 +208,18 @@ def generate(fx: Fixture, n: int, rng: random.Random) -> Iterator[tuple[list[Row
             responses, answers = [], []
 
 
-def load_postgresql(engine: Engine, chunks: Iterator[tuple[list[Row], list[Row]]]) -> None:
+def load_postgresql(engine: Engine, chunks: Chunks) -> None:
     """COPY every chunk in one transaction, move the id sequence on, VACUUM ANALYZE."""
     raw = engine.raw_connection()
     try:
         cur = raw.cursor()
+        # As pg_restore --disable-triggers does: the per-row foreign key checks would take four
+        # times as long as the COPY itself. The report check in time_aggregates counts every row.
+        cur.execute("SET LOCAL session_replication_role = replica")
         loaded = 0
         for responses, answers in chunks:
-            for table, columns, rows in (
-                ("responses", RESPONSE_COLUMNS, responses),
-                ("answers", ANSWER_COLUMNS, answers),
-            ):
-                with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+            copy_rows(cur, "responses", RESPONSE_COLUMNS, responses)
+            copy_rows(cur, "answers", ANSWER_COLUMNS, answers)
             loaded += len(responses)
             say(f"  loaded {loaded:,} responses")
         cur.execute(
@@ -236,15 +230,23 @@ def load_postgresql(engine: Engine, chunks: Iterator[tuple[list[Row], list[Row]]
     finally:
         raw.close()
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("VACUUM ANALYZE"))
+        # Only this schema's tables: a bare VACUUM would work through the whole database.
+        conn.execute(
+            text("VACUUM ANALYZE responses, answers, instrument_versions, units, services")
+        )
 
 
-def load_sqlite(engine: Engine, chunks: Iterator[tuple[list[Row], list[Row]]]) -> None:
+def copy_rows(cur: Any, table: str, columns: list[str], rows: list[Row]) -> None:
+    """COPY rows into a table through a psycopg cursor."""
+    with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def load_sqlite(engine: Engine, chunks: Chunks) -> None:
     """executemany in transactions of CHUNK responses with synchronous=OFF, then ANALYZE."""
-    insert_responses = (
-        f"INSERT INTO responses ({', '.join(RESPONSE_COLUMNS)}) "
-        f"VALUES ({', '.join('?' * len(RESPONSE_COLUMNS))})"
-    )
+    marks = ", ".join("?" * len(RESPONSE_COLUMNS))
+    insert_responses = f"INSERT INTO responses ({', '.join(RESPONSE_COLUMNS)}) VALUES ({marks})"
     insert_answers = "INSERT INTO answers (response_id, item_code, value) VALUES (?, ?, ?)"
     raw = engine.raw_connection()
     try:
@@ -274,39 +276,41 @@ def bare_sql(engine: Engine, unit: Unit) -> str:
     return str(stmt.compile(dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
 
 
-def time_bare(engine: Engine, sql: str) -> Timing:
-    """(a) The aggregate alone, as SQL text on a DBAPI cursor."""
+def checked_report(session: Session, unit: Unit, n: int) -> IndexReport:
+    """The year's report, after checking it saw every loaded response and answer."""
+    report = build_report(session, unit, "ikm", WHOLE_YEAR)
+    answered = sum(e.n for e in report.result.elements)
+    if report.n != n or answered != n * len(CODES):
+        raise RuntimeError(f"report saw {report.n} responses, {answered} answers; loaded {n}")
+    return report
+
+
+def time_aggregates(engine: Engine, fx: Fixture, n: int) -> dict[str, Timing]:
+    """(a) bare SQL and (b) build_report alternating; b's other queries; (c) reliability_for."""
     raw = engine.raw_connection()
     try:
-        cur = raw.cursor()
-
-        def run() -> None:
-            cur.execute(sql)
-            cur.fetchall()
-
-        return measure(run)
+        with Session(engine) as session:
+            unit = session.get_one(Unit, fx.unit_id)
+            report = checked_report(session, unit, n)
+            cur, sql = raw.cursor(), bare_sql(engine, unit)
+            timings = measure(
+                {
+                    "bare": lambda: cur.execute(sql).fetchall(),
+                    "report": partial(build_report, session, unit, "ikm", WHOLE_YEAR),
+                }
+            )
+            sel = selection(unit, "ikm", WHOLE_YEAR)
+            timings |= measure(
+                {
+                    "respondent_moments": partial(queries.respondent_moments, session, sel),
+                    "response_count": partial(queries.response_count, session, sel),
+                }
+            )
+            reliability = partial(reliability_for, session, report)
+            return timings | measure({"reliability": reliability}, budget=SLOW_BUDGET)
     finally:
         raw.rollback()
         raw.close()
-
-
-def time_report(engine: Engine, fx: Fixture, n: int, figures: Figures) -> None:
-    """(b) build_report for the year, its queries one by one, and (c) reliability_for."""
-    with Session(engine) as session:
-        unit = session.get_one(Unit, fx.unit_id)
-        report = build_report(session, unit, "ikm", WHOLE_YEAR)
-        answered = sum(e.n for e in report.result.elements)
-        if report.n != n or answered != n * len(CODES):
-            raise RuntimeError(f"report saw {report.n} responses, {answered} answers; loaded {n}")
-        figures.report = measure(lambda: build_report(session, unit, "ikm", WHOLE_YEAR))
-        sel = selection(unit, "ikm", WHOLE_YEAR)
-        for name, query in (
-            ("element_counts", queries.element_counts),
-            ("respondent_moments", queries.respondent_moments),
-            ("response_count", queries.response_count),
-        ):
-            figures.parts[name] = measure(partial(query, session, sel))
-        figures.reliability = measure(lambda: reliability_for(session, report))
 
 
 def maxrss() -> int:
@@ -342,16 +346,32 @@ def measure_memory(url: str, fx: Fixture) -> dict[str, tuple[int, int, int]]:
         }
 
 
-def dashboard_path(app: Any) -> str | None:
-    """The results dashboard URL of unit IKM for the year, if the app has the page."""
+def dashboard_path(app: Flask) -> str | None:
+    """The results dashboard URL of unit IKM (period query string to add), if the app has it."""
     for rule in app.url_map.iter_rules():
         if DASHBOARD_RULE.match(rule.rule) and "GET" in (rule.methods or ()):
-            return re.sub(r"<[^>]+>", "IKM", rule.rule) + f"?period={YEAR}"
+            return re.sub(r"<[^>]+>", "IKM", rule.rule)
     return None
 
 
+def log_in(app: Flask) -> Any:
+    """A test client logged in as a new unit_admin of IKM."""
+    with app.app_context():
+        unit = orgs.find_unit(db.session, "IKM")
+        create_user(db.session, "bench@example.org", PASSWORD, "unit_admin", unit)
+        db.session.commit()
+    client = app.test_client()
+    page = client.get("/admin/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    form = {"email": "bench@example.org", "password": PASSWORD}
+    reply = client.post("/admin/login", data={**form, "csrf_token": token[1] if token else ""})
+    if reply.status_code != 302:
+        raise RuntimeError(f"login answered {reply.status_code}")
+    return client
+
+
 def time_dashboard(url: str) -> Timing | str:
-    """GET of the dashboard for the year as a logged-in unit_admin, via the test client."""
+    """GET of the dashboard for the year as a unit_admin (warm-up: one month)."""
     app = create_app(
         database_url=url, secret_key=SECRET, redis_url=None, base_url="http://survey.test"
     )
@@ -359,30 +379,15 @@ def time_dashboard(url: str) -> Timing | str:
         path = dashboard_path(app)
         if path is None:
             return "not available"
-        with app.app_context():
-            unit = orgs.find_unit(db.session, "IKM")
-            create_user(db.session, "bench@example.org", PASSWORD, "unit_admin", unit)
-            db.session.commit()
-        client = app.test_client()
-        page = client.get("/admin/login").get_data(as_text=True)
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
-        login = client.post(
-            "/admin/login",
-            data={
-                "email": "bench@example.org",
-                "password": PASSWORD,
-                "csrf_token": token.group(1) if token else "",
-            },
-        )
-        if login.status_code != 302:
-            return f"login failed ({login.status_code})"
+        client = log_in(app)
 
-        def get() -> None:
-            status = client.get(path).status_code
+        def get(period: str) -> None:
+            status = client.get(f"{path}?period={period}").status_code
             if status != 200:
-                raise RuntimeError(f"GET {path}: {status}")
+                raise RuntimeError(f"GET {path}?period={period}: {status}")
 
-        return measure(get)
+        warmup = partial(get, f"{YEAR}-01")
+        return measure({"year": partial(get, str(YEAR))}, warmup, SLOW_BUDGET)["year"]
     except Exception as exc:  # noqa: BLE001 - a page under construction must not stop the run
         return f"failed: {type(exc).__name__}: {str(exc)[:80]}"
     finally:
@@ -407,11 +412,8 @@ def run(kind: str, n: int, pg_url: str) -> Figures:
             load = load_sqlite if kind == "sqlite" else load_postgresql
             load(engine, generate(fx, n, random.Random(SEED)))
             figures.load_seconds = time.perf_counter() - start
-            say(f"{kind}: loaded in {figures.load_seconds:.0f} s; measuring")
-            with Session(engine) as session:
-                sql = bare_sql(engine, session.get_one(Unit, fx.unit_id))
-            figures.bare = time_bare(engine, sql)
-            time_report(engine, fx, n, figures)
+            say(f"{kind}: loaded in {figures.load_seconds:.0f} s; timing the aggregates")
+            figures.timings = time_aggregates(engine, fx, n)
             say(f"{kind}: memory probes")
             figures.memory = measure_memory(url, fx)
             say(f"{kind}: dashboard")
@@ -431,34 +433,31 @@ def seconds(timing: Timing | str | None) -> str:
     return timing or "-"
 
 
+def memory_cell(figure: tuple[int, int, int]) -> str:
+    """n / RSS growth / Python heap peak."""
+    n, rss, heap = figure
+    return f"{n:,} / {rss / 2**20:.1f} MiB / {heap / 2**20:.2f} MiB"
+
+
 def table(all_figures: list[Figures]) -> Iterator[str]:
     """Rows: measurements; columns: databases."""
-    rows: list[tuple[str, list[str]]] = [
-        ("responses in unit (+10% other)", [f"{f.responses:,}" for f in all_figures]),
-        ("load + ANALYZE", [f"{f.load_seconds:.0f} s" for f in all_figures]),
-        ("(a) bare SQL aggregate", [seconds(f.bare) for f in all_figures]),
-        ("(b) build_report, year", [seconds(f.report) for f in all_figures]),
+    fs = all_figures
+    rows = [
+        ("responses in unit (+10% other)", [f"{f.responses:,}" for f in fs]),
+        ("load + ANALYZE", [f"{f.load_seconds:.0f} s" for f in fs]),
+        ("(a) bare SQL aggregate", [seconds(f.timings["bare"]) for f in fs]),
+        ("(b) build_report, year", [seconds(f.timings["report"]) for f in fs]),
+        ("    respondent_moments", [seconds(f.timings["respondent_moments"]) for f in fs]),
+        ("    response_count", [seconds(f.timings["response_count"]) for f in fs]),
+        (f"b/a (target <= {RATIO_TARGET})", [f"{f.ratio:.2f}" for f in fs]),
+        ("(c) reliability_for", [seconds(f.timings["reliability"]) for f in fs]),
+        ("memory N/10: n / RSS / heap", [memory_cell(f.memory["N/10"]) for f in fs]),
+        ("memory N: n / RSS / heap", [memory_cell(f.memory["N"]) for f in fs]),
+        ("dashboard GET, year", [seconds(f.dashboard) for f in fs]),
     ]
-    for part in ("element_counts", "respondent_moments", "response_count"):
-        rows.append((f"    {part}", [seconds(f.parts.get(part)) for f in all_figures]))
-    rows += [
-        (f"b/a (target <= {RATIO_TARGET})", [f"{f.ratio:.2f}" for f in all_figures]),
-        ("(c) reliability_for", [seconds(f.reliability) for f in all_figures]),
-    ]
-    for label in ("N/10", "N"):
-        rows.append(
-            (
-                f"memory at {label}: n / RSS / heap",
-                [
-                    f"{m[0]:,} / {m[1] / 2**20:.1f} MiB / {m[2] / 2**20:.2f} MiB"
-                    for m in (f.memory[label] for f in all_figures)
-                ],
-            )
-        )
-    rows.append(("dashboard GET, year", [seconds(f.dashboard) for f in all_figures]))
     width = max(len(label) for label, _ in rows) + 2
     cols = max(len(v) for _, values in rows for v in values) + 2
-    yield f"{'':<{width}}" + "".join(f"{f.db:>{cols}}" for f in all_figures)
+    yield f"{'':<{width}}" + "".join(f"{f.db:>{cols}}" for f in fs)
     for label, values in rows:
         yield f"{label:<{width}}" + "".join(f"{v:>{cols}}" for v in values)
 

@@ -20,6 +20,7 @@ from .survey.validation import Submission
 
 DEMO_UNIT = "DEMO"
 DEMO_ADMIN = "admin@demo.example"
+DEMO_OFFICER = "wbs@demo.example"
 SARAN = (
     "Antrean perlu nomor urut yang jelas.",
     "Petugas ramah, terima kasih.",
@@ -80,3 +81,20 @@ def _seed(session: Session, unit: Unit, count: int) -> None:
         when = now - timedelta(minutes=rng.randint(0, 120 * 24 * 60))
         session.add(new_response(Target.of(unit, service, counter), version, sub, source="web",
                                  submitted_at=when))
+
+
+def ensure_demo_officer(session: Session, unit: Unit) -> tuple[str, str] | None:
+    """A WBS channel and officer for the demo unit, once; their password and TOTP secret."""
+    from flask import current_app
+
+    from .wbs.officers import add_officer, channel_of, create_channel, find_officer
+
+    if find_officer(session, DEMO_OFFICER) is not None:
+        return None
+    if channel_of(session, unit) is None:
+        create_channel(session, unit)
+    password = secrets.token_urlsafe(12)
+    _, totp = add_officer(session, current_app.extensions["wbs"], current_app.config["SECRET_KEY"],
+                          DEMO_OFFICER, password, unit)
+    session.commit()
+    return password, totp

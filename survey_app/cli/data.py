@@ -11,7 +11,7 @@ import instruments
 
 from .. import orgs, qr
 from ..db import db
-from ..demo import DEMO_ADMIN, ensure_demo
+from ..demo import DEMO_ADMIN, DEMO_OFFICER, ensure_demo, ensure_demo_officer
 from ..migrations import upgrade
 from ..survey.importer import ImportFailed, import_csv
 from ..survey.services import instrument_version
@@ -50,6 +50,17 @@ def demo() -> None:
     click.echo(f"Staff login: {base}/admin/login")
     click.echo(f"  e-mail:   {DEMO_ADMIN}")
     click.echo(f"  password: {password}   (new each time `demo` runs)")
+    click.echo(f"Public results: {base}/hasil/{unit.code}")
+    click.echo(f"Anonymous whistle-blowing (WBS): {base}/wbs")
+    officer = ensure_demo_officer(db.session, unit)
+    if officer is None:
+        click.echo(f"  WBS officer {DEMO_OFFICER}: credentials were printed when it was created")
+    else:
+        officer_password, totp = officer
+        click.echo(f"WBS officer login: {base}/wbs/officer/login")
+        click.echo(f"  e-mail:   {DEMO_OFFICER}")
+        click.echo(f"  password: {officer_password}   (shown once: it unlocks the channel key)")
+        click.echo(f"  TOTP secret: {totp}   (add it to an authenticator app)")
 
 
 @click.command("serve")
