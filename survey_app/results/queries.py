@@ -59,6 +59,30 @@ def element_counts(session: Session, sel: Selection) -> dict[str, dict[int, int]
     return counts
 
 
+def element_counts_by(session: Session, sel: Selection, by: str
+                      ) -> dict[int | None, dict[str, dict[int, int]]]:
+    """Answer counts per group ("service_id" or "counter_id"), element code and value: one pass
+    for a whole comparison table instead of one query per service or counter."""
+    group = getattr(Response, by)
+    counts: dict[int | None, dict[str, dict[int, int]]] = {}
+    rows = session.execute(
+        select(group, Answer.item_code, Answer.value, func.count())
+        .join(Response, Response.id == Answer.response_id)
+        .where(*sel.where())
+        .group_by(group, Answer.item_code, Answer.value)
+    )
+    for key, code, value, n in rows:
+        counts.setdefault(key, {}).setdefault(code, {})[int(value)] = int(n)
+    return counts
+
+
+def response_counts_by(session: Session, sel: Selection, by: str) -> dict[int | None, int]:
+    """Questionnaires per group ("service_id" or "counter_id")."""
+    group = getattr(Response, by)
+    rows = session.execute(select(group, func.count()).where(*sel.where()).group_by(group))
+    return {key: int(n) for key, n in rows}
+
+
 def respondent_moments(session: Session, sel: Selection) -> tuple[int, float, float]:
     """Respondents, and the sum and sum of squares of their mean answers (1..max scale)."""
     score = Response.answer_sum * literal(1.0) / Response.answer_count

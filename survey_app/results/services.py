@@ -15,8 +15,16 @@ import instruments
 from ..models import Counter, FollowUpItem, Publication, Service, ServicePopulation, Unit, User
 from .followup import ensure_plan
 from .period import Period
-from .queries import profile_counts
-from .report import IndexReport, NoData, build_report, reliability_for, selection
+from .queries import element_counts_by, profile_counts, response_counts_by
+from .report import (
+    IndexReport,
+    NoData,
+    build_report,
+    categories_of,
+    declared_weights,
+    reliability_for,
+    selection,
+)
 
 SMALL_GROUP = 5  # published breakdown cells below this are shown as "<5"
 TREND_PERIODS = 4
@@ -28,19 +36,21 @@ class PublishError(ValueError):
 
 @dataclass(frozen=True)
 class Comparison:
-    """One row of the services/counters comparison."""
+    """One row of the services/counters comparison (result None: no answers)."""
 
     label: str
-    report: IndexReport | None
+    n: int
+    result: analysis.IndexResult | None
 
 
-def trend(session: Session, unit: Unit, slug: str, period: Period, service: Service | None,
-          counter: Counter | None) -> list[tuple[Period, IndexReport | None]]:
-    """This period and the ones before it, oldest first."""
-    periods = [period]
+def trend(session: Session, report: IndexReport) -> list[tuple[Period, IndexReport | None]]:
+    """This period (the report itself) and the ones before it, oldest first."""
+    periods = [report.period]
     for _ in range(TREND_PERIODS - 1):
         periods.insert(0, periods[0].previous())
-    return [(p, _maybe(session, unit, slug, p, service, counter)) for p in periods]
+    return [(p, report if p == report.period else _maybe(
+        session, report.unit, report.instrument.slug, p, report.service, report.counter))
+        for p in periods]
 
 
 def _maybe(session: Session, unit: Unit, slug: str, period: Period, service: Service | None,
@@ -51,13 +61,23 @@ def _maybe(session: Session, unit: Unit, slug: str, period: Period, service: Ser
         return None
 
 
-def comparison(session: Session, unit: Unit, slug: str, period: Period,
-               service: Service | None) -> list[Comparison]:
-    """IKM per service, or per counter when a service is chosen."""
-    if service is None:
-        return [Comparison(s.name, _maybe(session, unit, slug, period, s)) for s in unit.services]
-    return [Comparison(c.name, _maybe(session, unit, slug, period, service, c))
-            for c in service.counters]
+def comparison(session: Session, report: IndexReport) -> list[Comparison]:
+    """The index per service, or per counter when a service is chosen: two grouped queries."""
+    unit, inst = report.unit, report.instrument
+    sel = selection(unit, inst.slug, report.period, report.service)
+    by, groups = ("service_id", [(s.id, s.name) for s in unit.services]) if report.service is None \
+        else ("counter_id", [(c.id, c.name) for c in report.service.counters])
+    counts = element_counts_by(session, sel, by)
+    sizes = response_counts_by(session, sel, by)
+    rows = []
+    for key, label in groups:
+        found = {c: v for c, v in counts.get(key, {}).items() if c in inst.codes}
+        result = analysis.compute_index(
+            found, inst.codes, scale=(inst.scale_min, inst.scale_max),
+            conversion_factor=inst.conversion_factor, categories=categories_of(inst),
+            item_weights=declared_weights(inst)) if found else None
+        rows.append(Comparison(label, sizes.get(key, 0), result))
+    return rows
 
 
 def other_indices(session: Session, unit: Unit, slug: str, period: Period,

@@ -106,17 +106,19 @@ def dashboard(code: str) -> str:
     except NoData as exc:
         return render_template("results/dashboard.html", report=None, no_data=str(exc), **ctx)
     sel = selection(unit, f.slug, f.period, f.service, f.counter)
-    trend = services.trend(db.session, unit, f.slug, f.period, f.service, f.counter)
-    reliability = reliability_for(db.session, report)
+    trend = services.trend(db.session, report)
+    # Alpha needs a pass over every answer pair: computed when asked for, not on every view.
+    reliability = reliability_for(db.session, report) if request.args.get("reliability") else None
     search = request.args.get("q", "").strip()[:100]
     total, saran = suggestions(db.session, sel, search or None)
     return render_template(
         "results/dashboard.html", report=report, no_data=None, trend=trend,
         change=services.change_since(trend[-2][1], report),
-        comparison=services.comparison(db.session, unit, f.slug, f.period, f.service),
+        comparison=services.comparison(db.session, report),
         others=services.other_indices(db.session, unit, f.slug, f.period, f.service, f.counter),
         reliability=reliability,
         reading=analysis.interpret_alpha(reliability.alpha) if reliability else None,
+        asked_reliability=bool(request.args.get("reliability")),
         profile=profile_counts(db.session, sel), saran=saran, saran_total=total, q=search,
         publications=[p for p in services.publications_of(db.session, unit, current_only=False)
                       if p.instrument_slug == f.slug and p.period_from == f.period.start

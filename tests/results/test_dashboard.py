@@ -44,8 +44,19 @@ def test_dashboard_shows_index_elements_and_comparisons(runner, session, client,
     assert "7 kuesioner" in page or "7 questionnaires" in page
     assert "Layanan S1" in page and "Layanan S2" in page  # services compared
     assert "Kursi ruang tunggu kurang" in page
-    assert "Cronbach" in page
     assert "<svg" in page
+    assert "reliability=1" in page  # alpha on request: it reads every answer
+    alpha = client.get(f"/admin/units/U1/results/?{Q1}&reliability=1").get_data(as_text=True)
+    assert "Cronbach&#39;s alpha = <strong>" in alpha or "Cronbach's alpha = <strong>" in alpha
+
+
+def test_comparison_per_service_matches_each_service_alone(runner, session, client, tmp_path):
+    setup(runner, session, client, tmp_path)
+    page = client.get(f"/admin/units/U1/results/?{Q1}").get_data(as_text=True)
+    alone = client.get(f"/admin/units/U1/results/?{Q1}&service=S2").get_data(as_text=True)
+    s2 = re.search(r'class="big">([0-9.]+)', alone).group(1)
+    assert s2 == "75.00"  # one questionnaire of all 3s
+    assert re.search(r"<td>Layanan S2</td><td>1</td><td>75.00</td><td>C</td>", page)
 
 
 def test_dashboard_bad_input_gives_messages_not_errors(runner, session, client, tmp_path):
