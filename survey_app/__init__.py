@@ -18,6 +18,7 @@ def create_app(**overrides: Any) -> Flask:
         instance_relative_config=True,
     )
     _configure(app, overrides)
+    _clean_inputs(app)
     proxies = app.config["SURVEY"].proxy_count
     if proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -46,6 +47,13 @@ def _configure(app: Flask, overrides: dict[str, Any]) -> None:
         BABEL_DEFAULT_LOCALE="id",
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
     )
+
+
+def _clean_inputs(app: Flask) -> None:
+    from .inputs import BoundedIntConverter, CleanRequest
+
+    app.request_class = CleanRequest
+    app.url_map.converters["int"] = BoundedIntConverter
 
 
 def _init_extensions(app: Flask) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from instruments import InstrumentError
 
+from .. import inputs
 from ..orgs import OrgError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -51,6 +52,6 @@ def friendly(func: F) -> F:
 def parse_date(value: str, name: str) -> date:
     """A YYYY-MM-DD date or a one-line error naming the option."""
     try:
-        return date.fromisoformat(value)
+        return inputs.parse_date(value)
     except ValueError:
         raise click.ClickException(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None

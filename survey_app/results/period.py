@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from .. import inputs
+
 _PATTERNS = (
     (re.compile(r"^(\d{4})$"), "year"),
     (re.compile(r"^(\d{4})-S([12])$", re.I), "semester"),
@@ -92,10 +94,7 @@ def parse_period(text: str) -> Period:
 
 def parse_date(text: str) -> date:
     """A YYYY-MM-DD date with a clear error."""
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise ValueError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+    return inputs.parse_date(text)
 
 
 def period_from_dates(start: str, end: str) -> Period:

@@ -47,17 +47,39 @@ def parse_timestamp(raw: str, tz: ZoneInfo) -> datetime:
             value = datetime.combine(date.fromisoformat(raw), time(0, 0))
         else:
             value = datetime.fromisoformat(raw)
-    except ValueError:
-        raise ValueError(f"submitted_at {raw!r} is not an ISO date or datetime") from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=tz)
-    return value.astimezone(UTC)
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=tz)
+        return value.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise ValueError(f"submitted_at {raw[:40]!r} is not an ISO date or datetime") from None
 
 
-def _read(text: str, instrument: Instrument) -> tuple[list[str], list[dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    if not header:
+def _records(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and every non-blank record with the physical line it starts on (a quoted
+    saran may span lines, so a record's number is not its position)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader, [])]
+        records: list[tuple[int, list[str]]] = []
+        while True:
+            start = reader.line_num + 1
+            fields = next(reader, None)
+            if fields is None:
+                break
+            if fields:  # a blank line is no record
+                records.append((start, fields))
+            if len(records) > MAX_ROWS:
+                raise ImportFailed([f"the file has more than {MAX_ROWS} rows; split it"])
+    except csv.Error as exc:
+        raise ImportFailed([f"line {reader.line_num}: not readable as CSV ({exc})"]) from None
+    return header, records
+
+
+def _read(text: str, instrument: Instrument
+          ) -> tuple[list[tuple[int, dict[str, str]]], list[tuple[int, str]]]:
+    """Rows by line number, and the problems of records that are not rows at all."""
+    header, records = _records(text)
+    if not any(header):
         raise ImportFailed(["line 1: the file is empty or has no header row"])
     allowed = {"submitted_at", "service", "saran", *PROFILE_FIELDS, *instrument.codes}
     problems = []
@@ -72,28 +94,27 @@ def _read(text: str, instrument: Instrument) -> tuple[list[str], list[dict[str, 
         problems.append(f"line 1: missing column(s): {', '.join(missing)}")
     if problems:
         raise ImportFailed(problems)
-    reader.fieldnames = header
-    rows: list[dict[str, str]] = []
-    for row in reader:
-        if len(rows) >= MAX_ROWS:
-            raise ImportFailed([f"the file has more than {MAX_ROWS} rows; split it"])
-        rows.append(row)
-    return header, rows
+    rows, bad = [], []
+    for line, fields in records:
+        if len(fields) != len(header):
+            bad.append((line, f"wrong number of fields ({len(fields)}, the header has "
+                              f"{len(header)})"))
+        elif any("\x00" in value for value in fields):
+            bad.append((line, "contains a NUL character"))
+        else:
+            rows.append((line, dict(zip(header, fields, strict=True))))
+    return rows, bad
 
 
 def check_rows(unit: Unit, instrument: Instrument, text: str,
                saran_max: int) -> list[_Row]:
     """Validate every row; raise ImportFailed listing all problems."""
-    _, rows = _read(text, instrument)
+    rows, problems = _read(text, instrument)  # (line, message)
     services = {s.code.upper(): s for s in unit.services}
     tz = ZoneInfo(unit.tz)
     latest = utcnow() + timedelta(days=1)
-    problems: list[str] = []
     checked: list[_Row] = []
-    for n, row in enumerate(rows, start=2):
-        if None in row or any(v is None for v in row.values()):
-            problems.append(f"line {n}: wrong number of fields")
-            continue
+    for n, row in rows:
         here: list[str] = []
         service = services.get((row.get("service") or "").strip().upper())
         if service is None:
@@ -107,13 +128,14 @@ def check_rows(unit: Unit, instrument: Instrument, text: str,
         sub, errors = check_submission(instrument, row, require_all=False, saran_max=saran_max)
         here.extend(f"{field.lstrip('_') or 'row'}: {msg}" for field, msg in errors.items())
         if here or service is None:
-            problems.extend(f"line {n}: {msg}" for msg in here)
+            problems.extend((n, msg) for msg in here)
             continue
         checked.append(_Row(n, service, when, sub))
-    if not rows:
-        problems.append("line 2: no data rows")
+    if not rows and not problems:
+        problems.append((2, "no data rows"))
     if problems:
-        raise ImportFailed(problems)
+        raise ImportFailed([f"line {n}: {msg}" for n, msg in sorted(problems,
+                                                                   key=lambda p: p[0])])
     return checked
 
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from instruments import Instrument
 
+from ..inputs import parse_int
 from ..profile import AGE_MAX, AGE_MIN, EDUCATION, OCCUPATION, SEX, normalise_code
 
 
@@ -30,11 +31,12 @@ def _profile(data: Mapping[str, str], sub: Submission, errors: dict[str, str]) -
         if sex in SEX:
             sub.jenis_kelamin = sex
         else:
-            errors["jenis_kelamin"] = _("Choose L (male) or P (female).")
+            errors["jenis_kelamin"] = _("Choose male (L), female (P) or prefer not to say.")
     age = (data.get("usia") or "").strip()
     if age:
-        if age.isdigit() and AGE_MIN <= int(age) <= AGE_MAX:
-            sub.usia = int(age)
+        years = parse_int(age, AGE_MIN, AGE_MAX)
+        if years is not None:
+            sub.usia = years
         else:
             errors["usia"] = _("Age must be a whole number from %(lo)d to %(hi)d.",
                                lo=AGE_MIN, hi=AGE_MAX)
@@ -63,8 +65,9 @@ def check_submission(
             if require_all:
                 errors[item.code] = _("Please choose an answer.")
             continue
-        if raw.isdigit() and instrument.scale_min <= int(raw) <= instrument.scale_max:
-            sub.answers[item.code] = int(raw)
+        value = parse_int(raw, instrument.scale_min, instrument.scale_max)
+        if value is not None:
+            sub.answers[item.code] = value
         else:
             errors[item.code] = _("Answer must be from %(lo)d to %(hi)d.",
                                   lo=instrument.scale_min, hi=instrument.scale_max)

@@ -107,3 +107,46 @@ def test_bom_and_profile_aliases_accepted(runner, session, tmp_path):
     stored = session.scalars(select(Response)).one()
     assert (stored.jenis_kelamin, stored.pendidikan, stored.pekerjaan, stored.usia) == (
         "P", "tidak_sekolah", "PNS", None)
+
+
+def test_line_numbers_are_physical_lines(runner, session, tmp_path):
+    """A blank line and a saran spanning two lines do not shift the numbers of later rows."""
+    make_unit(session)
+    path = write(
+        tmp_path,
+        row(saran='"Antrean panjang,\nmohon tambah loket"'),  # lines 2-3
+        "",  # line 4: blank, no record
+        row(service="XX"),  # line 5
+        row(values="4,4,9,3,4,4,4,3,2"),  # line 6
+    )
+    result = runner.invoke(args=["responses", "import", "U1", path])
+    assert result.exit_code == 1
+    assert "line 5: service: unknown service 'XX'" in result.output
+    assert "line 6: waktu:" in result.output
+    assert "line 2" not in result.output and "line 3" not in result.output
+    assert count_responses(session) == 0
+
+
+def test_odd_values_are_reported_on_their_line_with_the_rest(runner, session, tmp_path):
+    """Unicode digits, huge numbers, out-of-range dates and NUL are row problems, not crashes,
+    and do not hide the problems of other rows."""
+    make_unit(session)
+    path = write(
+        tmp_path,
+        "2026-03-02,S1,L,\u00b2,SMA,Swasta,4,4,3,3,4,4,4,3,2,",  # line 2: usia '²'
+        row(values="4,4,\u0663,3,4,4,4,3,2"),  # line 3: Arabic-Indic digit three
+        "2026-03-02,S1,L," + "9" * 5000 + ",SMA,Swasta,4,4,3,3,4,4,4,3,2,",  # line 4
+        row(when="9999-12-31T23:59:59-10:00"),  # line 5: beyond datetime's range in UTC
+        row(when="0001-01-01"),  # line 6
+        row(saran="nul\x00here"),  # line 7
+        row(service="XX"),  # line 8
+    )
+    result = runner.invoke(args=["responses", "import", "U1", path])
+    assert result.exit_code == 1, result.output
+    out = result.output
+    for line in range(2, 9):
+        assert f"line {line}:" in out, (line, out)
+    assert "line 2: usia:" in out and "line 3: waktu:" in out and "line 4: usia:" in out
+    assert "line 7: contains a NUL character" in out
+    assert "Traceback" not in out and "unexpected error" not in out
+    assert count_responses(session) == 0
