@@ -34,6 +34,8 @@ class Response(Base):
     # (confidence interval, change between periods) aggregate one row per respondent, not nine.
     answer_count: Mapped[int] = mapped_column(SmallInteger, default=0)
     answer_sum: Mapped[int] = mapped_column(SmallInteger, default=0)
+    # The label wording the respondent saw (e.g. IPK "occurrence" or "agreement"); NULL on paper.
+    label_style: Mapped[str | None] = mapped_column(String(32))
 
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan", passive_deletes=True
@@ -62,4 +64,6 @@ class Answer(Base):
 
     response: Mapped[Response] = relationship(back_populates="answers")
 
-    __table_args__ = (CheckConstraint("value >= 1 AND value <= 9", name="value_range"),)
+    # SQLite: the primary key is the table (no rowid b-tree beside it); see migration 0005.
+    __table_args__ = (CheckConstraint("value >= 1 AND value <= 9", name="value_range"),
+                      {"sqlite_with_rowid": False})

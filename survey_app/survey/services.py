@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
+from typing import cast
 
-from sqlalchemy import TextClause, func, insert, select, text
+from sqlalchemy import Engine, Table, TextClause, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -91,6 +93,19 @@ def instrument_version(session: Session, instrument: Instrument) -> InstrumentVe
     return row
 
 
+def recorded_version_id(session: Session, instrument: Instrument) -> int:
+    """The id of a shipped instrument version's row, committed on first use (the web submit
+    stores through its own connection, which must see it); a row another worker recorded at the
+    same moment is taken instead."""
+    try:
+        version_id = instrument_version(session, instrument).id
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        version_id = instrument_version(session, instrument).id
+    return version_id
+
+
 def stored_instrument(row: InstrumentVersion) -> Instrument:
     """The instrument exactly as it was when answered."""
     return instruments.parse_instrument(tomllib.loads(row.definition), where=row.slug)
@@ -128,44 +143,81 @@ def new_response(
     return response
 
 
+_RESPONSE_COLUMNS = (
+    "unit_id", "service_id", "counter_id", "instrument_version_id", "submitted_at", "source",
+    "jenis_kelamin", "usia", "pendidikan", "pekerjaan", "saran", "form_nonce", "answer_count",
+    "answer_sum", "label_style",
+)
 # Built once: a fresh .values(...) statement per submit costs about a millisecond to construct.
-_RESPONSE_INSERT = insert(Response).returning(Response.id)
+_RESPONSES = cast(Table, Response.__table__)
+_RESPONSE_INSERT = insert(_RESPONSES).returning(_RESPONSES.c.id)  # Core: no ORM bulk machinery
+
+
+def _answer_rows(count: int) -> str:
+    return ", ".join(f"(:c{i}, :v{i})" for i in range(count))
 
 
 @cache
 def _answers_insert(count: int) -> TextClause:
     """INSERT of `count` answers as one multi-row VALUES statement: one round trip, compiled once
     per count (a list of literal rows would be compiled again on every submit)."""
-    rows = ", ".join(f"(:rid, :c{i}, :v{i})" for i in range(count))
+    rows = _answer_rows(count).replace("(:c", "(:rid, :c")
     return text(f"INSERT INTO answers (response_id, item_code, value) VALUES {rows}")  # noqa: S608
 
 
+@cache
+def _response_with_answers(count: int) -> TextClause:
+    """PostgreSQL: the response and its answers in ONE statement (a data-modifying CTE), which
+    is atomic on its own, so it runs in autocommit: one round trip instead of BEGIN, two
+    INSERTs and COMMIT."""
+    names = ", ".join(_RESPONSE_COLUMNS)
+    params = ", ".join(f":{c}" for c in _RESPONSE_COLUMNS)
+    return text(
+        f"WITH r AS (INSERT INTO responses ({names}) VALUES ({params}) RETURNING id) "  # noqa: S608
+        "INSERT INTO answers (response_id, item_code, value) "
+        f"SELECT r.id, a.code, a.value FROM r, (VALUES {_answer_rows(count)}) AS a (code, value)"
+    )
+
+
+def _submitted_now() -> datetime:
+    """Submission time to the minute: enough for periods and the survey's date and time, and
+    not a timestamp to match against a counter's queue log to the second."""
+    return utcnow().replace(second=0, microsecond=0)
+
+
 def store_web_response(
-    session: Session, target: Target, version_id: int, sub: Submission, nonce: str
-) -> int:
-    """Store one web response and its answers in one transaction; AlreadySubmitted if the
-    nonce was spent. Core inserts: this is the hot path of every respondent."""
-    values = {
+    session: Session, target: Target, version_id: int, sub: Submission, nonce: str,
+    label_style: str | None = None,
+) -> None:
+    """Store one web response and its answers atomically; AlreadySubmitted if the nonce was
+    spent. Core statements: this is the hot path of every respondent."""
+    values: dict[str, object] = {
         "unit_id": target.unit.id, "service_id": target.service.id,
         "counter_id": target.counter.id if target.counter else None,
-        "instrument_version_id": version_id, "submitted_at": utcnow(), "source": "web",
+        "instrument_version_id": version_id, "submitted_at": _submitted_now(), "source": "web",
         "jenis_kelamin": sub.jenis_kelamin, "usia": sub.usia, "pendidikan": sub.pendidikan,
         "pekerjaan": sub.pekerjaan, "saran": sub.saran, "form_nonce": nonce,
         "answer_count": len(sub.answers), "answer_sum": sum(sub.answers.values()),
+        "label_style": label_style,
     }
+    answers: dict[str, object] = {}
+    for i, (code, value) in enumerate(sub.answers.items()):
+        answers[f"c{i}"], answers[f"v{i}"] = code, value
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
     try:
-        rid = session.execute(_RESPONSE_INSERT, values).scalar_one()
-        params: dict[str, object] = {"rid": rid}
-        for i, (code, value) in enumerate(sub.answers.items()):
-            params[f"c{i}"], params[f"v{i}"] = code, value
-        session.execute(_answers_insert(len(sub.answers)), params)
-        session.commit()
+        if engine.dialect.name == "postgresql":
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(_response_with_answers(len(sub.answers)), {**values, **answers})
+        else:
+            rid = session.execute(_RESPONSE_INSERT, values).scalar_one()
+            session.execute(_answers_insert(len(sub.answers)), {"rid": rid, **answers})
+            session.commit()
     except IntegrityError as exc:
         session.rollback()
         if session.scalar(select(Response.id).where(Response.form_nonce == nonce)) is not None:
             raise AlreadySubmitted from exc
         raise
-    return int(rid)
 
 
 def response_counts(session: Session, unit: Unit) -> dict[int, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from functools import cache
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -14,7 +15,9 @@ class TokenError(ValueError):
     """A missing, forged or expired form token."""
 
 
+@cache
 def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    """Built once per key (stateless, safe to share between threads)."""
     return URLSafeTimedSerializer(secret_key, salt="survey-form-token")
 
 

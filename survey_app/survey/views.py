@@ -66,7 +66,7 @@ def _instrument(target: services.Target, slug: str) -> Instrument:
 def _version_id(instrument: Instrument) -> int:
     key = ("version", instrument.slug, instrument.version)
     return page_cache().get_or_set(
-        key, lambda: services.instrument_version(db.session, instrument).id)
+        key, lambda: services.recorded_version_id(db.session, instrument))
 
 
 def _questions(instrument: Instrument, data: dict[str, str], errors: dict[str, str],
@@ -128,7 +128,7 @@ def form(unit: str, service: str, counter: str | None) -> str | WerkzeugResponse
         if not errors:
             try:
                 services.store_web_response(db.session, target, _version_id(instrument), sub,
-                                            nonce)
+                                            nonce, instrument.label_style)
             except services.AlreadySubmitted:
                 return render_template("survey/thanks.html", unit=target.unit, repeated=True)
             return redirect(_next_url(target, flow, slug))
@@ -143,7 +143,7 @@ def form(unit: str, service: str, counter: str | None) -> str | WerkzeugResponse
             questions=_questions(instrument, data, errors, services.item_texts(
                 db.session, target.service, instrument.slug)),
             step=position + 1, steps=len(flow),
-            skip_url=url_for("survey.thanks", unit=target.unit.code) if position else None,
+            skip_url=_next_url(target, flow, slug) if position else None,
         )
 
     if errors:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -66,4 +67,53 @@ def test_0002_backfills_answer_totals(fresh_database_url):
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT id, answer_count, answer_sum FROM responses ORDER BY id"))
         assert [tuple(r) for r in rows] == [(1, 3, 8), (2, 0, 0)]
+    engine.dispose()
+
+
+def test_0005_keeps_answers_and_makes_them_without_rowid_on_sqlite(fresh_database_url):
+    from sqlalchemy import text
+
+    engine = make_engine(fresh_database_url())
+    upgrade(engine, "0004")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO units (id, code, name, tz, created_at) "
+                          "VALUES (1, 'U1', 'U', 'Asia/Jakarta', '2026-01-01')"))
+        conn.execute(text("INSERT INTO services (id, unit_id, code, name, created_at, "
+                          "instrument_slugs) VALUES (1, 1, 'S1', 'S', '2026-01-01', 'ikm')"))
+        conn.execute(text("INSERT INTO instrument_versions (id, slug, version, checksum, "
+                          "definition, created_at) VALUES (1, 'ikm', '1', 'x', '', '2026-01-01')"))
+        conn.execute(text("INSERT INTO responses (id, unit_id, service_id, instrument_version_id, "
+                          "submitted_at, source, answer_count, answer_sum) "
+                          "VALUES (1, 1, 1, 1, '2026-01-02', 'paper', 2, 7)"))
+        conn.execute(text("INSERT INTO answers (response_id, item_code, value) VALUES "
+                          "(1, 'a', 4), (1, 'b', 3)"))
+    upgrade(engine)
+
+    def answers() -> list[tuple]:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(
+                text("SELECT response_id, item_code, value FROM answers ORDER BY item_code"))]
+
+    def ddl() -> str:
+        with engine.connect() as conn:
+            return str(conn.execute(text(
+                "SELECT sql FROM sqlite_master WHERE name = 'answers'")).scalar_one())
+
+    assert answers() == [(1, "a", 4), (1, "b", 3)]
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT label_style FROM responses")).scalar_one() is None
+    sqlite = engine.dialect.name == "sqlite"
+    if sqlite:
+        assert ddl().rstrip().endswith("WITHOUT ROWID")
+    from sqlalchemy.exc import IntegrityError
+
+    for bad in ("(1, 'a', 2)", "(1, 'c', 0)", "(99, 'a', 1)"):  # constraints survive the rebuild
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            conn.execute(text(f"INSERT INTO answers VALUES {bad}"))
+    downgrade(engine, "0004")
+    assert answers() == [(1, "a", 4), (1, "b", 3)]
+    if sqlite:
+        assert "WITHOUT ROWID" not in ddl()
     engine.dispose()
