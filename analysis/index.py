@@ -14,6 +14,7 @@ import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 __all__ = [
     "IKM_CATEGORIES",
@@ -28,6 +29,7 @@ __all__ = [
 ]
 
 COMPAT_WEIGHT = 0.111
+_COMPAT = Fraction("0.111")
 WEIGHT_MODES = ("exact", "compat-0.111")
 
 
@@ -167,12 +169,6 @@ def _n_total(code: str, data: object, lo: int, hi: int) -> tuple[int, int]:
     raise ValueError(f"{code}: expected a value->count mapping or an (n, total) pair")
 
 
-def _weighted(nrr: float | None, k: int, weights: str) -> float | None:
-    if nrr is None:
-        return None
-    return nrr / k if weights == "exact" else nrr * COMPAT_WEIGHT
-
-
 def compute_index(
     counts: Mapping[str, Mapping[int, int] | tuple[int, int]],
     codes: Sequence[str],
@@ -198,7 +194,9 @@ def compute_index(
     answered elements and caps a perfect score at 99.9. With ``item_weights`` (an instrument that
     declares its own weights summing to 1, e.g. after adding elements) each answered element weighs
     :math:`w_e / \sum_{answered} w`, so omitted elements' weight is spread proportionally; the
-    result's ``weights`` is then ``"declared"``. Nothing is rounded.
+    result's ``weights`` is then ``"declared"``. Nothing is rounded: the index and converted value
+    are computed exactly in rationals from the integer counts and returned as the nearest floats,
+    so a converted value exactly on a half cent is classified and printed as that decimal.
 
     Parameters
     ----------
@@ -252,29 +250,47 @@ def compute_index(
         return _declared(sums, codes, answered, item_weights, lo, hi, conversion_factor,
                          categories)
     weight = 1 / k if weights == "exact" else COMPAT_WEIGHT
+    exact_weight = Fraction(1, k) if weights == "exact" else _COMPAT
 
     elements = []
+    exact_index = Fraction(0)
     for code in codes:
         n, total = sums[code]
-        nrr = total / n if n else None
+        nrr = Fraction(total, n) if n else None
+        if nrr is not None:
+            exact_index += nrr * exact_weight
         elements.append(
             ElementStat(
                 code=code,
                 n=n,
                 total=total,
-                nrr=nrr,
+                nrr=float(nrr) if nrr is not None else None,
                 weight=weight if n else 0.0,
-                nrr_weighted=_weighted(nrr, k, weights),
+                nrr_weighted=float(nrr * exact_weight) if nrr is not None else None,
             )
         )
-    nrrs = [e.nrr for e in elements if e.nrr is not None]
-    # sum(NRR)/k equals sum(NRR/k) but avoids k rounding errors: all-4s gives exactly 4.0.
-    index = math.fsum(nrrs) / k if weights == "exact" else math.fsum(x * weight for x in nrrs)
-    converted = index * 100 / hi if conversion_factor is None else index * conversion_factor
+    return _result(elements, weights, exact_index, _factor(conversion_factor, hi), categories,
+                   codes, sums, lo, hi)
+
+
+def _factor(conversion_factor: float | None, hi: int) -> Fraction:
+    """The conversion factor as an exact fraction: 100/max, or the decimal the file declares."""
+    if conversion_factor is None or math.isclose(conversion_factor, 100 / hi, rel_tol=1e-12):
+        return Fraction(100, hi)
+    return Fraction(repr(float(conversion_factor)))
+
+
+def _result(elements: list[ElementStat], weights: str, index: Fraction, factor: Fraction,
+            categories: Sequence[CategoryLike], codes: Sequence[str],
+            sums: Mapping[str, tuple[int, int]], lo: int, hi: int) -> IndexResult:
+    """Index and converted value computed exactly in rationals, then each turned into the
+    nearest float once: a value exactly on a half (86.875, 88.305) is then printed and rounded
+    as that decimal, never as 86.87499999999999 after accumulated float error."""
+    converted = float(index * factor)
     return IndexResult(
         elements=tuple(elements),
         weights=weights,
-        index=index,
+        index=float(index),
         converted=converted,
         category=classify(converted, categories),
         omitted=tuple(code for code in codes if sums[code][0] == 0),
@@ -294,18 +310,20 @@ def _declared(sums: Mapping[str, tuple[int, int]], codes: Sequence[str], answere
         raise ValueError("item_weights must give a positive weight for every element code")
     if abs(math.fsum(item_weights.values()) - 1) > 1e-9:
         raise ValueError("item_weights must sum to 1")
-    share = math.fsum(item_weights[c] for c in answered)
+    declared = {c: Fraction(repr(float(w))) for c, w in item_weights.items()}
+    share = sum((declared[c] for c in answered), Fraction(0))
     elements = []
+    exact_index = Fraction(0)
     for code in codes:
         n, total = sums[code]
-        nrr = total / n if n else None
-        w = item_weights[code] / share if n else 0.0
-        elements.append(ElementStat(code, n, total, nrr, w, None if nrr is None else nrr * w))
-    index = math.fsum(e.nrr_weighted for e in elements if e.nrr_weighted is not None)
-    converted = index * 100 / hi if conversion_factor is None else index * conversion_factor
-    return IndexResult(tuple(elements), "declared", index, converted,
-                       classify(converted, categories),
-                       tuple(c for c in codes if sums[c][0] == 0), lo, hi)
+        w = declared[code] / share if n else Fraction(0)
+        nrr = Fraction(total, n) if n else None
+        if nrr is not None:
+            exact_index += nrr * w
+        elements.append(ElementStat(code, n, total, None if nrr is None else float(nrr),
+                                    float(w), None if nrr is None else float(nrr * w)))
+    return _result(elements, "declared", exact_index, _factor(conversion_factor, hi),
+                   categories, codes, sums, lo, hi)
 
 
 def zi_basis(index: float, scale_max: int) -> float:

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, case, func, literal, select
+from sqlalchemy import Double, Select, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from ..models import Answer, InstrumentVersion, Response
+from ..profile import EDUCATION, OCCUPATION, SEX
 
 
 @dataclass(frozen=True)
@@ -83,19 +84,45 @@ def response_counts_by(session: Session, sel: Selection, by: str) -> dict[int | 
     return {key: int(n) for key, n in rows}
 
 
+@dataclass(frozen=True)
+class Respondents:
+    """Questionnaires in a selection, and the moments of the respondent scores (each
+    respondent's mean answer, 1..scale max) over those that answered anything."""
+
+    responses: int
+    answered: int
+    total: float
+    total_sq: float
+
+    @property
+    def moments(self) -> tuple[int, float, float]:
+        """(n, sum, sum of squares) of the respondent scores."""
+        return self.answered, self.total, self.total_sq
+
+
+def respondents(session: Session, sel: Selection) -> Respondents:
+    """One pass over the selection's responses: count, and the respondent-score moments.
+
+    The score is computed in float8 (`CAST(... AS DOUBLE PRECISION)`): a literal 1.0 would make
+    PostgreSQL go through NUMERIC for every row, about three times slower."""
+    answered = Response.answer_count > 0
+    score = cast(Response.answer_sum, Double) / cast(Response.answer_count, Double)
+    row = session.execute(
+        select(func.count(), func.sum(case((answered, 1), else_=0)),
+               func.sum(case((answered, score))), func.sum(case((answered, score * score))))
+        .where(*sel.where())
+    ).one()
+    return Respondents(int(row[0]), int(row[1] or 0), float(row[2] or 0.0), float(row[3] or 0.0))
+
+
 def respondent_moments(session: Session, sel: Selection) -> tuple[int, float, float]:
     """Respondents, and the sum and sum of squares of their mean answers (1..max scale)."""
-    score = Response.answer_sum * literal(1.0) / Response.answer_count
-    row = session.execute(
-        select(func.count(), func.sum(score), func.sum(score * score))
-        .where(*sel.where(), Response.answer_count > 0)
-    ).one()
-    return int(row[0]), float(row[1] or 0.0), float(row[2] or 0.0)
+    return respondents(session, sel).moments
 
 
 def response_count(session: Session, sel: Selection) -> int:
     """Questionnaires in the selection."""
-    return int(session.scalar(select(func.count()).select_from(Response).where(*sel.where())) or 0)
+    return respondents(session, sel).responses
 
 
 def item_moments(
@@ -129,25 +156,43 @@ def item_moments(
     return n, sums, cross
 
 
+AGE_BANDS = (("<20", 20), ("20-29", 30), ("30-39", 40), ("40-49", 50), ("50-59", 60),
+             ("60+", None))
+PROFILE_CODES = {"jenis_kelamin": tuple(SEX), "pendidikan": tuple(EDUCATION),
+                 "pekerjaan": tuple(OCCUPATION)}
+
+
 def profile_counts(session: Session, sel: Selection) -> dict[str, dict[str, int]]:
-    """Respondents by sex, education, occupation and age band (missing as '-')."""
-    band = case(
-        (Response.usia.is_(None), "-"),
-        (Response.usia < 20, "<20"),
-        (Response.usia < 30, "20-29"),
-        (Response.usia < 40, "30-39"),
-        (Response.usia < 50, "40-49"),
-        (Response.usia < 60, "50-59"),
-        else_="60+",
-    )
-    out: dict[str, dict[str, int]] = {}
-    for name, column in (("jenis_kelamin", Response.jenis_kelamin),
-                         ("pendidikan", Response.pendidikan),
-                         ("pekerjaan", Response.pekerjaan), ("usia", band)):
-        rows = session.execute(
-            select(column, func.count()).where(*sel.where()).group_by(column)
-        )
-        out[name] = {(value if value is not None else "-"): int(n) for value, n in rows}
+    """Respondents by sex, education, occupation and age band (missing as '-'), in one pass of
+    conditional counts over the selection instead of one GROUP BY per field."""
+    columns: list[tuple[str, str, Any]] = []
+    for name, codes in PROFILE_CODES.items():
+        column = getattr(Response, name)
+        columns += [(name, code, column == code) for code in codes]
+        columns.append((name, "-", column.is_(None)))
+    lower = None
+    for label, upper in AGE_BANDS:
+        condition = Response.usia >= lower if lower is not None else None
+        if upper is not None:
+            below = Response.usia < upper
+            condition = below if condition is None else condition & below
+        columns.append(("usia", label, condition))
+        lower = upper
+    columns.append(("usia", "-", Response.usia.is_(None)))
+    row = session.execute(
+        select(func.count(), *[func.sum(case((cond, 1), else_=0)) for _, _, cond in columns])
+        .where(*sel.where())
+    ).one()
+    out: dict[str, dict[str, int]] = {name: {} for name in (*PROFILE_CODES, "usia")}
+    for (name, code, _), n in zip(columns, row[1:], strict=True):
+        if n:
+            out[name][code] = int(n)
+    for name, groups in out.items():
+        if sum(groups.values()) != row[0]:  # a stored code outside today's list: count it too
+            column = getattr(Response, name)
+            rows = session.execute(select(column, func.count()).where(*sel.where())
+                                   .group_by(column))
+            out[name] = {(value if value is not None else "-"): int(n) for value, n in rows}
     return out
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 import analysis
 import instruments
+from analysis.index import COMPAT_WEIGHT
 from instruments import Instrument
 
 from ..models import Counter, Service, ServicePopulation, Unit
@@ -18,8 +19,7 @@ from .queries import (
     Selection,
     element_counts,
     item_moments,
-    respondent_moments,
-    response_count,
+    respondents,
 )
 
 
@@ -61,7 +61,9 @@ class IndexReport:
             "omitted": list(r.omitted),
             "weights": r.weights,
             "scale": {"min": r.scale_min, "max": r.scale_max,
-                      "conversion_factor": inst.conversion_factor},
+                      "conversion_factor": inst.conversion_factor,
+                      # no official conversion or category table exists for other scales
+                      "conversion_derived": r.scale_max != 4},
             "index": r.index,
             "converted": r.converted,
             "mutu": r.category.mutu,
@@ -121,19 +123,37 @@ def build_report(session: Session, unit: Unit, slug: str, period: Period,
         raise NoData(f"no {slug} answers for {where} from {period.start} to {period.end}")
     # An element code no longer in the latest version is reported by its own version's export.
     counts = {code: values for code, values in counts.items() if code in instrument.codes}
+    if not counts:
+        raise NoData(f"no answers to the elements of {slug} {instrument.version} for {where} "
+                     f"from {period.start} to {period.end}")
     result = analysis.compute_index(
         counts, instrument.codes, weights=weights,
         scale=(instrument.scale_min, instrument.scale_max),
         conversion_factor=instrument.conversion_factor, categories=categories_of(instrument),
         item_weights=declared_weights(instrument) if weights == "exact" else None,
     )
-    moments = respondent_moments(session, sel)
-    ci = None
-    if moments[0] >= 2:
-        ci = analysis.mean_ci(*moments, factor=instrument.conversion_factor)
-    n = response_count(session, sel)
+    people = respondents(session, sel)
+    moments = people.moments
+    ci = confidence_interval(instrument, moments, weights)
+    n = people.responses
     sample = analysis.sample_check(population_for(session, unit, service, period), n)
     return IndexReport(unit, instrument, period, service, counter, n, result, ci, sample, moments)
+
+
+def confidence_interval(instrument: Instrument, moments: tuple[int, float, float],
+                        weights: str = "exact") -> tuple[float, float] | None:
+    """95% interval of the converted index from respondent scores (None below 2 respondents).
+
+    In the 0.111 mode the index is 0.999 x the exact one, so the interval is scaled alike. A
+    t-interval can pass the ends of the scale for a few respondents; it is clipped to the range
+    the converted index can take (25..100 for IKM)."""
+    if moments[0] < 2:
+        return None
+    factor = instrument.conversion_factor * (
+        COMPAT_WEIGHT * 9 if weights == "compat-0.111" else 1.0)
+    lo, hi = analysis.mean_ci(*moments, factor=factor)
+    low_end, high_end = instrument.scale_min * factor, instrument.scale_max * factor
+    return max(lo, low_end), min(hi, high_end)
 
 
 def reliability_for(session: Session, report: IndexReport) -> analysis.Reliability | None:

@@ -304,3 +304,27 @@ def test_declared_item_weights_are_used_and_renormalised():
     assert r.index == pytest.approx(3.25, abs=1e-12) and r.converted == pytest.approx(81.25)
     with pytest.raises(ValueError, match="sum to 1"):
         ci(counts, ["a", "b", "c"], item_weights={"a": 0.5, "b": 0.3, "c": 0.3})
+
+
+def test_value_exactly_on_a_half_cent_is_not_lost_to_float_error():
+    """40 answers per element with these totals: sum of NRR = 1251/40, converted
+    = 1251/40/9*25 = 86.875 exactly, shown as 86.88 (half up). Summing the float NRRs gives
+    86.87499999999999, which would print 86.87."""
+    totals = [138, 133, 151, 135, 131, 151, 147, 136, 129]
+    codes = [f"e{i}" for i in range(9)]
+    naive = math.fsum(t / 40 for t in totals) / 9 * 25
+    assert round_half_up(naive, 2) == 86.87  # the trap this guards against
+    result = compute_index({c: (40, t) for c, t in zip(codes, totals)}, codes)
+    assert result.converted == 86.875
+    assert round_half_up(result.converted, 2) == 86.88
+    assert result.category.letter == "B"
+
+
+def test_half_cent_on_the_a_boundary_is_a():
+    """Converted 88.305 exactly rounds to 88.31: A. Sum of NRR = 9 * 88.305 / 25 = 31.7898;
+    nine elements answered by 10_000 people with totals summing to 317_898."""
+    codes = [f"e{i}" for i in range(9)]
+    totals = [35_322] * 8 + [317_898 - 8 * 35_322]
+    result = compute_index({c: (10_000, t) for c, t in zip(codes, totals)}, codes)
+    assert round_half_up(result.converted, 2) == 88.31
+    assert result.category.letter == "A"
