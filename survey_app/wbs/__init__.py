@@ -23,8 +23,9 @@ def init_app(app: Flask) -> None:
 
     app.extensions["wbs"] = WbsConfig.from_env(Path(app.instance_path))
     logfilter.install()
-    # Uploads need a larger body than the app's default: the blueprint raises the limits,
-    # then checks CSRF itself (the app-wide check would parse the body too early).
+    # Uploads and long notes need a larger body than the app's default: each blueprint raises
+    # the limits, then checks CSRF itself (the app-wide check would parse the body too early).
     csrf.exempt(bp)
+    csrf.exempt(case_views.bp)
     app.register_blueprint(bp)
     app.register_blueprint(case_views.bp)  # the officers' blueprint, case routes included

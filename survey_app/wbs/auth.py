@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+import string
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -49,7 +50,8 @@ def check_totp(officer: WbsOfficer, secret_key: str, code: str) -> bool:
     """A current code (one step of clock drift allowed) not used before."""
     secret = crypto.decrypt(crypto.app_key(secret_key, TOTP_PURPOSE), officer.totp_secret)
     totp = pyotp.TOTP(secret.decode())
-    code = "".join(c for c in code if c.isdigit())
+    # ASCII digits only: str.isdigit() also accepts '١' or '²', which compare_digest refuses.
+    code = "".join(c for c in code if c in string.digits)
     now_step = int(time.time()) // totp.interval
     for step in (now_step - 1, now_step, now_step + 1):
         expected = totp.generate_otp(step)

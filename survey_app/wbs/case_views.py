@@ -8,6 +8,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..db import db
+from ..inputs import parse_int
 from ..models import User, WbsFile, WbsOfficer
 from . import audit, evidence, followup, settings, triage
 from .followup import Opened
@@ -67,12 +68,15 @@ def status(report_id: int) -> WerkzeugResponse:
 def assign(report_id: int) -> WerkzeugResponse:
     """Give the case to an officer of the channel, or to nobody."""
     opened = _case(report_id)
-    raw = request.form.get("officer", "")
-    assignee = db.session.get(WbsOfficer, int(raw)) if raw.isdigit() else None
+    raw = request.form.get("officer", "").strip()
+    officer_id = parse_int(raw, lo=1)
+    assignee = db.session.get(WbsOfficer, officer_id) if officer_id is not None else None
     try:
+        if raw and assignee is None:
+            raise ValueError("no such officer")
         triage.assign(db.session, me(), opened.report, assignee)
     except ValueError:
-        abort(400)
+        flash(_("Choose an officer of this channel from the list. Nothing was changed."))
     return _back(report_id)
 
 

@@ -11,6 +11,7 @@ from flask import current_app
 from .. import orgs
 from ..cli.common import friendly, parse_date
 from ..db import db
+from ..models import WbsChannel
 from . import crypto, officers, settings
 from .recap import build
 from .recap_export import FORMATS, render
@@ -57,30 +58,46 @@ def _stdin_line(what: str) -> str:
               help="An existing officer of the channel; their password is stdin's second line.")
 @friendly
 def officer_add(email: str, unit_code: str, password_stdin: bool, by_email: str | None) -> None:
-    """Create an officer; prints the TOTP secret and URI once (scan it into an authenticator)."""
+    """Create an officer, or renew one (forgotten password, lost authenticator, removed).
+
+    Prints the TOTP secret and URI once (scan it into an authenticator).
+    """
     if not password_stdin:
         raise click.ClickException("give the password on standard input with --password-stdin")
     password = _stdin_line("the new officer's password")
     by_password = _stdin_line(f"the password of {by_email}") if by_email else None
     unit = orgs.find_unit(db.session, unit_code)
+    renewing = officers.find_account(db.session, email) is not None
     officer, totp = officers.add_officer(db.session, settings(), current_app.config["SECRET_KEY"],
                                          email, password, unit, by_email, by_password)
     db.session.commit()
     assert officer.channel.public_key is not None
-    click.echo(f"officer {officer.user.email} added to the WBS channel of {unit.code}")
+    click.echo(f"officer {officer.user.email} renewed in the WBS channel of {unit.code}: new "
+               "password and TOTP secret, account active, old sessions ended" if renewing else
+               f"officer {officer.user.email} added to the WBS channel of {unit.code}")
     click.echo(f"channel key fingerprint: {crypto.fingerprint(officer.channel.public_key)}")
     click.echo(f"TOTP secret (shown once): {totp}")
     click.echo(officers.provisioning_uri(totp, officer.user.email))
+    _warn_if_few(officer.channel)
 
 
 @officer_group.command("remove")
 @click.argument("email")
+@click.option("--force", is_flag=True,
+              help="Remove even the last active officer (the channel's reports become "
+                   "unreadable for good).")
 @friendly
-def officer_remove(email: str) -> None:
+def officer_remove(email: str, force: bool) -> None:
     """Deactivate an officer and delete their copy of the channel key."""
-    officers.remove_officer(db.session, email)
+    channel = officers.remove_officer(db.session, email, force=force)
     db.session.commit()
     click.echo(f"officer {email} removed")
+    _warn_if_few(channel)
+
+
+def _warn_if_few(channel: WbsChannel) -> None:
+    if warning := officers.few_officers_warning(db.session, channel):
+        click.echo(warning)
 
 
 @wbs_group.command("recap")
@@ -94,7 +111,8 @@ def officer_remove(email: str) -> None:
 def recap(unit: str, date_from: str, date_to: str, fmt: str, out: Path | None) -> None:
     """Counts by category and status, times to acknowledge and close, overdue cases."""
     start, end = parse_date(date_from, "--from"), parse_date(date_to, "--to")
-    result = build(db.session, orgs.find_unit(db.session, unit), start, end)
+    result = build(db.session, orgs.find_unit(db.session, unit), start, end,
+                   settings().cuti_bersama)
     data = render(result, fmt)
     if out is None:
         if fmt != "json":

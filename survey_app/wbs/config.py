@@ -8,12 +8,21 @@ from pathlib import Path
 
 from nacl.pwhash import argon2id
 
+from ..config import ConfigError
+from ..inputs import parse_int
+
 MB = 1024 * 1024
 
 
-def _int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value else default
+def _int(name: str, default: int, hi: int) -> int:
+    """A whole number from 0 to `hi` in an environment variable; ConfigError naming it."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    number = parse_int(value, 0, hi)
+    if number is None:
+        raise ConfigError(f"{name} must be a whole number from 0 to {hi}, not {value[:20]!r}")
+    return number
 
 
 @dataclass(frozen=True)
@@ -24,7 +33,7 @@ class WbsConfig:
     ack_days: int = 3
     verify_days: int = 14
     resolve_days: int = 60
-    cuti_bersama: bool = False  # also skip the government's collective leave days
+    cuti_bersama: bool = True  # also skip the government's collective leave days
     max_files: int = 3
     max_file_bytes: int = 10 * MB
     max_text_chars: int = 20_000  # per 5W1H field
@@ -46,17 +55,24 @@ class WbsConfig:
         """The body a report or an answer may have: all files plus the text fields."""
         return self.max_files * (self.max_file_bytes + 64 * 1024) + 2 * MB
 
+    @property
+    def max_text_request_bytes(self) -> int:
+        """The body an officer's note may have: max_text_chars characters of 4 UTF-8 bytes,
+        each URL-encoded as %XX (12 bytes), plus the other fields."""
+        return self.max_text_chars * 12 + 16 * 1024
+
     @classmethod
     def from_env(cls, instance_path: Path) -> WbsConfig:
         """Settings from WBS_* variables, defaults otherwise."""
         return cls(
             files_dir=Path(os.environ.get("WBS_FILES_DIR") or instance_path / "wbs_files"),
-            ack_days=_int("WBS_ACK_DAYS", 3),
-            verify_days=_int("WBS_VERIFY_DAYS", 14),
-            resolve_days=_int("WBS_RESOLVE_DAYS", 60),
-            cuti_bersama=os.environ.get("WBS_CUTI_BERSAMA", "") == "1",
-            max_files=_int("WBS_MAX_FILES", 3),
-            max_file_bytes=_int("WBS_MAX_FILE_MB", 10) * MB,
+            ack_days=_int("WBS_ACK_DAYS", 3, 3650),
+            verify_days=_int("WBS_VERIFY_DAYS", 14, 3650),
+            resolve_days=_int("WBS_RESOLVE_DAYS", 60, 3650),
+            cuti_bersama=os.environ.get("WBS_CUTI_BERSAMA", "1").strip().lower()
+            not in ("0", "false", "no", "off"),
+            max_files=_int("WBS_MAX_FILES", 3, 20),
+            max_file_bytes=_int("WBS_MAX_FILE_MB", 10, 1024) * MB,
         )
 
 

@@ -1,4 +1,6 @@
-"""Deadlines in working days: weekends and Indonesian public holidays are skipped."""
+"""Deadlines in working days: weekends, Indonesian public holidays and, unless turned off, the
+government's collective leave days (cuti bersama, when civil servants do not work) are skipped.
+"""
 
 from __future__ import annotations
 
@@ -18,12 +20,12 @@ def _holidays(year: int, cuti_bersama: bool) -> frozenset[date]:
     return frozenset(holidays.country_holidays("ID", years=year, categories=categories))
 
 
-def is_working_day(day: date, cuti_bersama: bool = False) -> bool:
-    """Monday to Friday and not a public holiday (nor cuti bersama, if asked) in Indonesia."""
+def is_working_day(day: date, cuti_bersama: bool = True) -> bool:
+    """Monday to Friday, not an Indonesian public holiday nor (unless turned off) cuti bersama."""
     return day.weekday() < 5 and day not in _holidays(day.year, cuti_bersama)
 
 
-def add_working_days(start: date, days: int, cuti_bersama: bool = False) -> date:
+def add_working_days(start: date, days: int, cuti_bersama: bool = True) -> date:
     """The date `days` working days after `start` (the day of receipt does not count)."""
     if days < 0:
         raise ValueError("days must not be negative")
@@ -35,7 +37,7 @@ def add_working_days(start: date, days: int, cuti_bersama: bool = False) -> date
     return current
 
 
-def working_days_between(start: date, end: date, cuti_bersama: bool = False) -> int:
+def working_days_between(start: date, end: date, cuti_bersama: bool = True) -> int:
     """Working days after `start` up to and including `end` (0 when end <= start)."""
     count, current = 0, start
     while current < end:
@@ -59,7 +61,7 @@ class Due:
 
 
 def due_dates(received: date, ack: int, verify: int, resolve: int,
-              cuti_bersama: bool = False) -> Due:
+              cuti_bersama: bool = True) -> Due:
     """Deadlines counted from the local date of receipt."""
     return Due(*(add_working_days(received, n, cuti_bersama) for n in (ack, verify, resolve)))
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import IO
 
@@ -74,15 +76,24 @@ def check(data: bytes, max_pixels: int) -> Evidence:
     return Evidence(kind, data, working)
 
 
-def store(folder: Path, key: bytes, data: bytes) -> str:
-    """Encrypt `data` into a new randomly named file; return the name."""
+def store(folder: Path, key: bytes, data: bytes, when: datetime) -> str:
+    """Encrypt `data` into a new randomly named file dated `when`; return the name.
+
+    `when` is the report's coarse (hour) time: the file's modification and access times, and
+    the folder's, must not give the second of submission to whoever copies the folder (the
+    inode change time, which no program can set, still does on this disk; see the README).
+    """
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     name = secrets.token_hex(16)
     tmp = folder / f".{name}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(crypto.encrypt(key, data))
+    stamp = when.timestamp()
+    os.utime(tmp, (stamp, stamp))
     tmp.replace(folder / name)
+    with contextlib.suppress(PermissionError):  # a folder the app does not own keeps its time
+        os.utime(folder, (stamp, stamp))
     return name
 
 

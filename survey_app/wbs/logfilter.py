@@ -1,31 +1,38 @@
-"""Keep client addresses and user agents of WBS requests out of the access logs."""
+"""Keep client addresses and user agents out of every access line of werkzeug and gunicorn.
+
+Not only /wbs: the stylesheet a WBS page loads is requested in the same second, and survey
+respondents are anonymous too, so no access line names a client.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import MutableMapping
 
-_WBS_LINE = re.compile(r'"[A-Z]+ /wbs[/?\s]')
-_ADDRESS_FIRST = re.compile(r"^\S+ - - ")
+_ADDRESS_FIRST = re.compile(r"^\S+ - - \[")
+# gunicorn atoms naming the client: address, user agent, referer; then every request header
+# ({x-forwarded-for}i, {x-real-ip}i, {user-agent}i...) and environ value ({remote_addr}e).
+_CLIENT_ATOMS = frozenset(("h", "a", "f"))
 
 
-class ScrubWbsRequests(logging.Filter):
-    """Blank the client of werkzeug's and gunicorn's access lines for /wbs paths."""
+def _names_client(atom: str) -> bool:
+    return atom in _CLIENT_ATOMS or (atom.startswith("{") and atom[-1:] in ("i", "e"))
+
+
+class ScrubClients(logging.Filter):
+    """Blank the client of werkzeug's and gunicorn's access lines."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, Mapping):  # gunicorn.access: atoms by name
-            atoms = record.args
-            if str(atoms.get("U", "")).startswith("/wbs"):
-                record.args = {k: ("-" if k in ("h", "a", "f") or k.startswith("{") else v)
-                               for k, v in atoms.items()}
-            return True
-        try:
-            message = record.getMessage()
-        except (TypeError, ValueError):
-            return True
-        if _WBS_LINE.search(message):  # werkzeug: the address leads the line
-            record.msg, record.args = _ADDRESS_FIRST.sub("- - - ", message), ()
+        atoms = record.args
+        if isinstance(atoms, MutableMapping):  # gunicorn.access: atoms by name
+            # Blank in place: gunicorn builds the atoms per line, and its SafeAtoms type answers
+            # "-" for atoms it lacks (a format naming a header the request did not send); a
+            # plain dict would raise KeyError there and the line would be lost.
+            for atom in [a for a in atoms if _names_client(a)]:
+                atoms[atom] = "-"
+        elif isinstance(record.msg, str) and _ADDRESS_FIRST.match(record.msg):
+            record.msg = _ADDRESS_FIRST.sub("- - - [", record.msg, count=1)  # werkzeug
         return True
 
 
@@ -38,5 +45,5 @@ def install() -> None:
         pil.setLevel(logging.INFO)
     for name in ("werkzeug", "gunicorn.access"):
         logger = logging.getLogger(name)
-        if not any(isinstance(f, ScrubWbsRequests) for f in logger.filters):
-            logger.addFilter(ScrubWbsRequests())
+        if not any(isinstance(f, ScrubClients) for f in logger.filters):
+            logger.addFilter(ScrubClients())

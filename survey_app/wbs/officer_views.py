@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from functools import wraps
 from typing import Any
 
@@ -25,15 +25,30 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..db import db
-from ..models import WbsOfficer
+from ..extensions import csrf
+from ..inputs import parse_date
+from ..models import WbsOfficer, utcnow
 from ..ratelimit import allow
-from . import auth, settings, triage
-from .recap import build
+from . import auth, officers, settings, triage
+from .deadlines import local_date
+from .recap import EARLIEST, LATEST, PeriodError, build, check_period
 from .recap_export import FORMATS, MIMES, render
 from .states import CATEGORY_LABELS, DEADLINE_LABELS, STATUS_LABELS
 
 bp = Blueprint("wbs_officer", __name__, url_prefix="/wbs/officer")
 Page = str | tuple[str, int] | WerkzeugResponse
+# Views whose form carries a text of up to max_text_chars characters (see WbsConfig).
+LONG_TEXT_VIEWS = frozenset(("wbs_officer.note",))
+
+
+@bp.before_request
+def _limits() -> None:
+    """Room for a long note in many-byte characters, then CSRF (checked here, not app-wide,
+    so that the body is parsed under the raised limit)."""
+    if request.endpoint in LONG_TEXT_VIEWS:
+        request.max_content_length = settings().max_text_request_bytes
+    if request.method == "POST":
+        csrf.protect()
 
 
 @bp.after_request
@@ -46,7 +61,7 @@ def _headers(response: WerkzeugResponse) -> WerkzeugResponse:
 @bp.context_processor
 def _labels() -> dict[str, object]:
     return {"status_labels": STATUS_LABELS, "category_labels": CATEGORY_LABELS,
-            "deadline_labels": DEADLINE_LABELS}
+            "deadline_labels": DEADLINE_LABELS, "local_date": local_date}
 
 
 def officer_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -104,28 +119,39 @@ def logout() -> WerkzeugResponse:
 @officer_required
 def queue() -> str:
     """The channel's reports with filters; metadata only."""
-    filters = triage.Filters(status=request.args.get("status", ""),
-                             category=request.args.get("category", ""),
-                             overdue=request.args.get("overdue") == "1",
-                             mine=request.args.get("mine") == "1")
+    filters, ignored = triage.Filters.from_args(request.args)
+    if ignored:
+        flash(_("A filter value was not recognised and is ignored."))
     rows = triage.queue(db.session, me(), filters)
+    few = officers.active_officers(db.session, me().channel) < officers.MIN_OFFICERS
     return render_template("wbs/officer/queue.html", rows=rows, filters=filters,
-                           channel=me().channel, fingerprint=triage.channel_fingerprint(me()))
+                           channel=me().channel, fingerprint=triage.channel_fingerprint(me()),
+                           few_officers=few)
+
+
+def _period(today: date) -> tuple[date, date]:
+    """The period asked for; this year so far, with a message, when it is not a valid one."""
+    try:
+        start = parse_date(request.args.get("from") or f"{today.year}-01-01")
+        end = parse_date(request.args.get("to") or today.isoformat())
+        check_period(start, end)
+        return start, end
+    except PeriodError as exc:
+        flash(_("Choose dates between %(lo)s and %(hi)s.", lo=EARLIEST.isoformat(),
+                hi=LATEST.isoformat()) if exc.out_of_range else
+              _("Check the dates (YYYY-MM-DD, from not after to)."))
+    except ValueError:
+        flash(_("Check the dates (YYYY-MM-DD, from not after to)."))
+    return date(today.year, 1, 1), today
 
 
 @bp.get("/recap")
 @officer_required
 def recap() -> Page:
     """Counts and times of a period, as a page or a file."""
-    today = date.today()
-    try:
-        start = date.fromisoformat(request.args.get("from") or f"{today.year}-01-01")
-        end = date.fromisoformat(request.args.get("to") or today.isoformat())
-        result = build(db.session, me().channel.unit, start, end)
-    except ValueError:
-        flash(_("Check the dates (YYYY-MM-DD, from not after to)."))
-        start, end = today - timedelta(days=today.timetuple().tm_yday - 1), today
-        result = build(db.session, me().channel.unit, start, end)
+    unit = me().channel.unit
+    start, end = _period(local_date(utcnow(), unit.tz))
+    result = build(db.session, unit, start, end, settings().cuti_bersama)
     fmt = request.args.get("format", "")
     triage.audit_recap(db.session, me(), f"{start}..{end} {fmt or 'page'}")
     if fmt in FORMATS:

@@ -16,6 +16,24 @@ from .deadlines import local_date, working_days_between
 from .officers import channel_of
 from .states import CLOSED
 
+EARLIEST, LATEST = date(2000, 1, 1), date(2999, 12, 31)  # far from datetime's limits
+
+
+class PeriodError(ValueError):
+    """A recap period that runs backwards or lies outside EARLIEST..LATEST."""
+
+    def __init__(self, message: str, out_of_range: bool) -> None:
+        super().__init__(message)
+        self.out_of_range = out_of_range
+
+
+def check_period(start: date, end: date) -> None:
+    """PeriodError unless EARLIEST <= start <= end <= LATEST."""
+    if start < EARLIEST or end > LATEST:
+        raise PeriodError(f"dates must lie between {EARLIEST} and {LATEST}", True)
+    if start > end:
+        raise PeriodError("--from must not be after --to", False)
+
 
 @dataclass(frozen=True)
 class Duration:
@@ -65,10 +83,11 @@ def _bounds(tz: str, start: date, end: date) -> tuple[datetime, datetime]:
             datetime.combine(end + timedelta(days=1), time.min, zone))
 
 
-def build(session: Session, unit: Unit, start: date, end: date) -> Recap:
-    """Figures of the unit's channel for reports received from `start` to `end` (inclusive)."""
-    if start > end:
-        raise ValueError("--from must not be after --to")
+def build(session: Session, unit: Unit, start: date, end: date,
+          cuti_bersama: bool = True) -> Recap:
+    """Figures of the unit's channel for reports received from `start` to `end` (inclusive),
+    working days counted as the deadlines are (cuti bersama skipped unless turned off)."""
+    check_period(start, end)
     channel = channel_of(session, unit)
     today = local_date(utcnow(), unit.tz)
     recap = Recap(unit.code, unit.name, start, end, today,
@@ -95,8 +114,10 @@ def build(session: Session, unit: Unit, start: date, end: date) -> Recap:
                 missed_now = missed_now or happened is None
         recap.overdue_now += missed_now and r.status not in CLOSED
         if r.acknowledged_at:
-            ack.append(working_days_between(received, local_date(r.acknowledged_at, unit.tz)))
+            ack.append(working_days_between(
+                received, local_date(r.acknowledged_at, unit.tz), cuti_bersama))
         if r.closed_at:
-            close.append(working_days_between(received, local_date(r.closed_at, unit.tz)))
+            close.append(working_days_between(
+                received, local_date(r.closed_at, unit.tz), cuti_bersama))
     recap.to_acknowledge, recap.to_close = _duration(ack), _duration(close)
     return recap

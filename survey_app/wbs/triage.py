@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,10 +10,13 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from ..models import User, WbsMessage, WbsOfficer, WbsReport, utcnow
+from ..models.wbs import CATEGORIES, STATUSES
 from . import audit, crypto
 from .deadlines import Due, local_date, overdue
 from .followup import Note, Opened
 from .states import CLOSED, check_transition
+
+STATUS_FILTERS = frozenset(("", "open", "closed", *STATUSES))
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,18 @@ class Filters:
     category: str = ""
     overdue: bool = False
     mine: bool = False
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> tuple[Filters, bool]:
+        """Filters from query arguments; True when a status or category was not known (and
+        is ignored)."""
+        status, category = args.get("status", "").strip(), args.get("category", "").strip()
+        ignored = False
+        if status not in STATUS_FILTERS:
+            status, ignored = "", True
+        if category and category not in CATEGORIES:
+            category, ignored = "", True
+        return cls(status, category, args.get("overdue") == "1", args.get("mine") == "1"), ignored
 
 
 @dataclass(frozen=True)
@@ -115,8 +131,9 @@ def change_status(session: Session, officer: WbsOfficer, report: WbsReport, new:
 def assign(session: Session, officer: WbsOfficer, report: WbsReport,
            assignee: WbsOfficer | None) -> None:
     """Give the case to an officer of the same channel (or to nobody)."""
-    if assignee is not None and assignee.channel_id != report.channel_id:
-        raise ValueError("assignee is not an officer of this channel")
+    if assignee is not None and (assignee.channel_id != report.channel_id
+                                 or not assignee.user.is_active):
+        raise ValueError("assignee is not an active officer of this channel")
     report.assignee_id = assignee.id if assignee else None
     report.updated_at = utcnow()
     audit.record(session, officer, "assign", report, f"officer {assignee.id if assignee else '-'}")

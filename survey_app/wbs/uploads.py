@@ -54,11 +54,11 @@ def save_files(session: Session, cfg: WbsConfig, report: WbsReport, data_key: by
     written: list[str] = []
     try:
         for item in files:
-            original = evidence.store(cfg.files_dir, data_key, item.original)
+            original = evidence.store(cfg.files_dir, data_key, item.original, when)
             written.append(original)
             working = None
             if item.working is not None:
-                working = evidence.store(cfg.files_dir, data_key, item.working)
+                working = evidence.store(cfg.files_dir, data_key, item.working, when)
                 written.append(working)
             meta = {"mime": item.kind.mime, "ext": item.kind.ext, "size": len(item.original),
                     "cleaned": item.working is not None}

@@ -11,6 +11,7 @@ from ..extensions import csrf
 from ..ratelimit import allow
 from . import followup, intake, settings
 from .config import MB
+from .deadlines import local_date
 from .qrcode_svg import inline_svg
 from .receipt import display, normalise
 from .reporter import case_page, pause_left, record_failure, refuse_forged, reset_failures
@@ -47,6 +48,11 @@ def _headers(response: WerkzeugResponse) -> WerkzeugResponse:
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+@bp.context_processor
+def _calendar() -> dict[str, object]:
+    return {"local_date": local_date}  # dates as the unit's clock shows them, not UTC
 
 
 def _limited(bucket: str) -> bool:
@@ -94,13 +100,14 @@ def _receipt_page(receipt: str, error: str | None, confirmed: bool = False,
 def confirm_receipt() -> Page:
     """The reporter retypes the receipt; it must open the case, and match the one shown."""
     shown, typed = normalise(request.form.get("receipt", "")), request.form.get("typed", "")
-    if _limited("unlock"):
-        return _receipt_page(shown, _("Too many attempts right now. Please wait a minute."),
-                             status=429)
+    if (wait := pause_left()) or _limited("unlock"):
+        return _receipt_page(shown, _refusal(wait), status=429)
     opened = followup.unlock(db.session, settings(), typed)
     if opened is None or normalise(typed) != shown:
+        record_failure()
         return _receipt_page(shown, _("That is not the same receipt. Compare it character by "
                                       "character and type it again."), status=422)
+    reset_failures()
     return _receipt_page(shown, None, confirmed=True)
 
 
@@ -157,9 +164,12 @@ def _unlock_error() -> str:
     return _("This receipt does not open a report. Check each character and try again.")
 
 
+def _refusal(wait: int) -> str:
+    return (_("Too many wrong receipts from this browser. Please wait %(m)d minutes.",
+              m=max(1, -(-wait // 60))) if wait else
+            _("Too many attempts right now. Please wait a minute and try again."))
+
+
 def _unlock_refused(wait: int) -> tuple[str, int]:
-    message = (_("Too many wrong receipts from this browser. Please wait %(m)d minutes.",
-                 m=max(1, -(-wait // 60))) if wait else
-               _("Too many attempts right now. Please wait a minute and try again."))
-    return render_template("wbs/follow_up.html", error=message), 429
+    return render_template("wbs/follow_up.html", error=_refusal(wait)), 429
 

@@ -8,7 +8,9 @@ import re
 import threading
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from flask import Flask
@@ -20,6 +22,7 @@ from tests.wbs.support import (
     follow,
     jpeg_with_gps,
     make_officer,
+    only_report,
     receipt_of,
     report_data,
     submit,
@@ -125,6 +128,9 @@ def test_werkzeug_and_app_logs_hold_no_address_or_agent(app, session, served, ma
     page = conn.getresponse()
     html, cookie = page.read().decode(), page.getheader("Set-Cookie").split(";")[0]
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    # The stylesheet every WBS page loads: its line, in the same second, would place the visit.
+    conn.request("GET", "/static/app.css", headers={"User-Agent": marks["ua"]})
+    assert conn.getresponse().read()
     body, boundary = _multipart(
         {**{k: str(v) for k, v in report_data(apa=f"Lewat server {marks['text']}").items()},
          "csrf_token": token},
@@ -134,26 +140,68 @@ def test_werkzeug_and_app_logs_hold_no_address_or_agent(app, session, served, ma
         "Content-Type": f"multipart/form-data; boundary={boundary}"})
     answer = conn.getresponse()
     assert answer.status == 200 and "data-receipt" in answer.read().decode()
-    conn.request("GET", "/wbs/follow-up?lang=en", headers={"User-Agent": marks["ua"]})
-    conn.getresponse().read()
+    for path in ("/wbs/follow-up?lang=en", "/static/app.css", "/s/NOPE", "/admin/login"):
+        conn.request("GET", path, headers={"User-Agent": marks["ua"]})
+        conn.getresponse().read()
     conn.close()
 
-    lines = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
-    assert any('"POST /wbs HTTP/1.1" 200' in line for line in lines), "access log not captured"
+    lines = [re.sub(r"\x1b\[\d+m", "", r.getMessage())  # werkzeug colours some lines
+             for r in caplog.records if r.name == "werkzeug"]
+    for request_line in ('"POST /wbs HTTP/1.1" 200', '"GET /static/app.css HTTP/1.1" 200',
+                         '"GET /s/NOPE HTTP/1.1" 404', '"GET /admin/login HTTP/1.1" 200'):
+        logged = [line for line in lines if request_line in line]
+        assert logged, f"access line {request_line} not captured"
+        assert all(line.startswith("- - - [") for line in logged), logged
     assert [n for n in ("127.0.0.1", marks["ua"], "UAMARK", marks["text"])
             if n in caplog.text] == []
 
 
-def test_gunicorn_access_lines_for_wbs_lose_the_client():
-    from survey_app.wbs.logfilter import ScrubWbsRequests
+GUNICORN_FORMAT = ('%(h)s %({X-Forwarded-For}i)s %({X-Real-IP}i)s "%(a)s" "%(f)s" '
+                   '%({remote_addr}e)s "%(r)s" %(s)s %(b)s')
 
-    atoms = {"h": CLIENT_IP, "U": "/wbs/follow-up", "a": "UA", "{user-agent}i": "UA",
-             "{x-forwarded-for}i": CLIENT_IP, "r": "POST /wbs/follow-up HTTP/1.1", "s": "200"}
-    record = logging.LogRecord("gunicorn.access", logging.INFO, "", 0,
-                               '%(h)s "%(r)s" %(s)s "%(a)s"', (atoms,), None)
-    assert ScrubWbsRequests().filter(record)
-    assert record.getMessage() == '- "POST /wbs/follow-up HTTP/1.1" 200 "-"'
-    other = logging.LogRecord("gunicorn.access", logging.INFO, "", 0, "%(h)s %(U)s",
-                              ({**atoms, "U": "/s/U1"},), None)
-    ScrubWbsRequests().filter(other)
-    assert other.getMessage() == f"{CLIENT_IP} /s/U1"  # other paths are the operator's choice
+
+@pytest.mark.parametrize("path", ["/wbs/follow-up", "/static/app.css", "/s/U1"])
+def test_gunicorn_access_lines_lose_the_client_and_keep_their_atoms(tmp_path, path):
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+
+    from survey_app.wbs import logfilter
+
+    logfilter.install()
+    log_file = tmp_path / "access.log"
+    cfg = Config()
+    cfg.set("accesslog", str(log_file))
+    cfg.set("access_log_format", GUNICORN_FORMAT)
+    logger = Logger(cfg)
+    environ = {"REQUEST_METHOD": "GET", "RAW_URI": path, "PATH_INFO": path, "QUERY_STRING": "",
+               "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": CLIENT_IP,
+               "HTTP_USER_AGENT": "UAMARK phone", "HTTP_X_FORWARDED_FOR": CLIENT_IP,
+               "HTTP_REFERER": f"http://{CLIENT_IP}/x"}
+    request = SimpleNamespace(headers=[("X-FORWARDED-FOR", CLIENT_IP),
+                                       ("USER-AGENT", "UAMARK phone")])  # no X-Real-IP sent
+    response = SimpleNamespace(status="200 OK", headers=[("Content-Type", "text/html")], sent=42)
+    try:
+        logger.access(response, request, environ, timedelta(milliseconds=5))
+    finally:
+        for handler in list(logger.access_log.handlers):
+            logger.access_log.removeHandler(handler)
+            handler.close()
+    line = log_file.read_text()
+    assert line == f'- - - "-" "-" - "GET {path} HTTP/1.1" 200 42\n'  # missing atoms stay "-"
+    assert CLIENT_IP not in line and "UAMARK" not in line
+
+
+def test_evidence_files_carry_the_reports_hour_not_the_second(app, client, session):
+    make_officer(app, session)
+    resp = submit(client, report_data(), files=[(b"catatan", "c.txt"), (jpeg_with_gps(), "f.jpg")])
+    assert resp.status_code == 200
+    report = only_report(session)
+    hour = report.created_at.timestamp()
+    assert hour % 3600 == 0
+    folder = app.extensions["wbs"].files_dir
+    stored = list(folder.iterdir())
+    assert len(stored) == 3  # text, photo original, photo working copy
+    for path in [*stored, folder]:
+        info = path.stat()
+        assert info.st_mtime == hour, path.name
+        assert path == folder or info.st_atime == hour, path.name  # listing reads the folder

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 
+import pyotp
 import pytest
 from sqlalchemy import func, select
 
 from survey_app.models import WbsFile, WbsMessage, WbsReport
 from tests.wbs.support import (
+    PASSWORD,
     csrf_token,
     jpeg_with_gps,
     make_officer,
@@ -150,3 +152,40 @@ def test_bad_file_in_an_answer_keeps_the_answer_text(app, client, session):
     assert session.scalar(select(func.count()).select_from(WbsMessage)) == 0
     resp = _answer(client, receipt, message="  ")
     _refused(resp, "Tulis jawaban atau pilih berkas")
+
+
+def test_nul_in_the_unit_field_is_dropped_or_refused_clearly(app, client, session):
+    make_officer(app, session)
+    _refused(submit(client, report_data(unit="\x00", bagaimana=KEEP)), "Pilih unit", KEEP)
+    _nothing_stored(app, session)
+    resp = submit(client, report_data(unit="U1\x00"))
+    assert resp.status_code == 200 and 'data-receipt="' in resp.get_data(as_text=True)
+    assert only_report(session).unit.code == "U1"
+
+
+def test_nul_in_the_officer_login_email_gets_the_login_page(app, client, session):
+    _officer, totp = make_officer(app, session)
+    token = csrf_token(client, "/wbs/officer/login")
+    resp = client.post("/wbs/officer/login", data={
+        "email": "petugas@u1.go.id\x00' OR 1=1", "password": "wrong password!!",
+        "code": "123456", "csrf_token": token})
+    assert resp.status_code == 401 and "kode autentikator salah" in resp.get_data(as_text=True)
+    resp = client.post("/wbs/officer/login", data={
+        "email": "petugas\x00@u1.go.id", "password": PASSWORD, "code": pyotp.TOTP(totp).now(),
+        "csrf_token": token})
+    assert resp.status_code == 302  # the NUL is removed: the address itself logs in
+
+
+@pytest.mark.parametrize("part", [
+    b'Content-Disposition: form-data\r\n\r\nwithout a name\r\n',
+    b'Content-Disposition: form-data; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nisi\r\n',
+    b'Content-Disposition: form-data; name=""\r\n\r\nempty name\r\n',
+])
+def test_nameless_multipart_part_without_csrf_gets_a_clear_page(app, client, session, part):
+    make_officer(app, session)
+    body = (b"--b0und\r\n" + part + b'--b0und\r\nContent-Disposition: form-data; name="apa"\r\n'
+            b"\r\n" + KEEP.encode() + b"\r\n--b0und--\r\n")
+    resp = client.post("/wbs", data=body, content_type="multipart/form-data; boundary=b0und")
+    assert resp.status_code == 400
+    assert "Formulir ini sudah kedaluwarsa" in resp.get_data(as_text=True)
+    _nothing_stored(app, session)

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
+from pathlib import Path
 
+import pytest
 import zxingcpp
 from PIL import Image, ImageDraw
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from survey_app.models import WbsFile, WbsReport
-from survey_app.wbs import followup
+from survey_app.models import WbsFile, WbsMessage, WbsReport
+from survey_app.wbs import followup, intake
+from survey_app.wbs.config import WbsConfig
 from survey_app.wbs.receipt import is_wellformed, normalise
 from tests.helpers import make_unit
 from tests.wbs.support import (
+    configure_for_tests,
     csrf_token,
     follow,
+    login_officer,
     make_officer,
     only_report,
     receipt_of,
@@ -156,3 +162,43 @@ def test_files_are_stored_encrypted_with_a_clean_working_copy(app, client, sessi
     assert stored == sorted([rows[0].original_name, rows[0].working_name, rows[1].original_name])
     for path in app.extensions["wbs"].files_dir.iterdir():
         assert b"%PDF" not in path.read_bytes() and b"Exif" not in path.read_bytes()
+
+
+def test_pages_show_dates_in_the_units_time_zone(app, client, session):
+    _officer, totp = make_officer(app, session)  # U1 keeps Asia/Jakarta (WIB, UTC+7)
+    receipt = report_receipt(client)
+    resp = client.post("/wbs/follow-up/answer", data={
+        "receipt": receipt, "message": "Tambahan", "csrf_token": csrf_token(client, "/wbs")})
+    assert resp.status_code == 200
+    # 03:00 WIB on 2 March is still 1 March in UTC; 01:00 WIB on 4 March is 3 March in UTC.
+    session.execute(update(WbsReport).values(created_at=datetime(2026, 3, 1, 20, tzinfo=UTC)))
+    session.execute(update(WbsMessage).values(created_at=datetime(2026, 3, 3, 18, tzinfo=UTC)))
+    session.commit()
+    page = follow(client, receipt).get_data(as_text=True)
+    assert "Diterima pada 2026-03-02." in page and '<span class="muted">2026-03-04</span>' in page
+    assert "2026-03-01" not in page and "2026-03-03" not in page
+    officer = app.test_client()
+    assert login_officer(officer, session, "petugas@u1.go.id", totp).status_code == 302
+    assert "<td>2026-03-02</td>" in officer.get("/wbs/officer/").get_data(as_text=True)
+    rid = only_report(session).id
+    assert "Diterima 2026-03-02" in officer.get(f"/wbs/officer/cases/{rid}").get_data(
+        as_text=True)
+
+
+@pytest.mark.parametrize(("env", "due"), [(None, date(2026, 3, 27)), ("1", date(2026, 3, 27)),
+                                          ("0", date(2026, 3, 23))])
+def test_acknowledge_deadline_skips_cuti_bersama_unless_turned_off(app, client, session,
+                                                                   monkeypatch, env, due):
+    # Tue 17 March 2026; public holidays Thu 19 (Nyepi), Sat-Sun 21-22 (Idul Fitri); cuti
+    # bersama Wed 18, Fri 20, Mon 23, Tue 24 (checked against the holidays package).
+    if env is None:
+        monkeypatch.delenv("WBS_CUTI_BERSAMA", raising=False)
+    else:
+        monkeypatch.setenv("WBS_CUTI_BERSAMA", env)
+    from_env = WbsConfig.from_env(Path(app.instance_path))
+    configure_for_tests(app, app.extensions["wbs"].files_dir,
+                        cuti_bersama=from_env.cuti_bersama)
+    monkeypatch.setattr(intake, "coarse_now", lambda: datetime(2026, 3, 17, 3, tzinfo=UTC))
+    make_officer(app, session)
+    report_receipt(client)
+    assert only_report(session).ack_due == due

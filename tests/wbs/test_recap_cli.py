@@ -130,3 +130,18 @@ def test_officer_recap_page_and_downloads(app, session, client):
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     bad = client.get("/wbs/officer/recap?from=2026-03-31&to=2026-03-01")
     assert bad.status_code == 200 and "Periksa tanggal" in bad.get_data(as_text=True)
+
+
+def test_recap_counts_working_days_like_the_deadlines(app, session):
+    make_officer(app, session)
+    report_receipt(app.test_client())
+    session.execute(update(WbsReport).values(  # received Tue 17 March, answered Fri 27 March
+        created_at=datetime(2026, 3, 17, 3, tzinfo=UTC), ack_due=date(2026, 3, 27),
+        verify_due=date(2026, 4, 14), resolve_due=date(2026, 6, 30),
+        acknowledged_at=datetime(2026, 3, 27, 3, tzinfo=UTC)))
+    session.commit()
+    unit = find_unit(session, "U1")
+    period = (date(2026, 3, 1), date(2026, 3, 31))
+    assert build(session, unit, *period).to_acknowledge.max == 3  # cuti bersama skipped
+    assert build(session, unit, *period, cuti_bersama=False).to_acknowledge.max == 7
+    assert build(session, unit, *period).late["acknowledge"] == 0

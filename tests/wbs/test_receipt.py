@@ -128,3 +128,28 @@ def test_at_production_cost_right_and_wrong_take_similar_time(app, session, clie
     medians = {name: statistics.median(values) for name, values in times.items()}
     assert min(medians.values()) > 0.1, medians  # each guess costs a real Argon2id run
     assert max(medians.values()) / min(medians.values()) < 1.5, medians
+
+
+def _retype(client, receipt: str, typed: str):  # type: ignore[no-untyped-def]
+    return client.post("/wbs/receipt", data={
+        "receipt": receipt, "typed": typed, "csrf_token": csrf_token(client, "/wbs/follow-up")})
+
+
+def test_the_receipt_check_counts_towards_the_browsers_pause(app, session, client):
+    configure_for_tests(app, app.extensions["wbs"].files_dir, session_fails=3)
+    make_officer(app, session)
+    receipt = report_receipt(client)
+    honest = app.test_client()
+    for _ in range(2):
+        assert _retype(honest, receipt, _wrong(receipt)).status_code == 422
+    assert _retype(honest, receipt, receipt).status_code == 200  # right: the count starts again
+    for _ in range(2):
+        assert _retype(honest, receipt, _wrong(receipt)).status_code == 422
+    assert _retype(honest, receipt, receipt).status_code == 200
+    guesser = app.test_client()
+    for _ in range(3):
+        assert _retype(guesser, receipt, _wrong(receipt)).status_code == 422
+    resp = _retype(guesser, receipt, receipt)
+    assert resp.status_code == 429 and "tunggu 15 menit" in resp.get_data(as_text=True)
+    assert "Benar" not in resp.get_data(as_text=True)
+    assert follow(guesser, receipt).status_code == 429  # one pause for every receipt form

@@ -109,8 +109,9 @@ def test_assignment_within_the_channel_only(app, session, client, officer):
     assert _post(client, f"/wbs/officer/cases/{rid}/assign",
                  officer=str(colleague.id)).status_code == 302
     assert only_report(session).assignee_id == colleague.id
-    assert _post(client, f"/wbs/officer/cases/{rid}/assign",
-                 officer=str(stranger.id)).status_code == 400
+    resp = _post(client, f"/wbs/officer/cases/{rid}/assign", officer=str(stranger.id))
+    assert resp.status_code == 302 and "Tidak ada yang diubah" in client.get(
+        resp.location).get_data(as_text=True)
     assert only_report(session).assignee_id == colleague.id
     assert "rekan@u1.go.id" in client.get("/wbs/officer/").get_data(as_text=True)
 

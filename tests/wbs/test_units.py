@@ -10,6 +10,7 @@ from PIL import Image
 
 from survey_app.models.wbs import CATEGORIES, STATUSES
 from survey_app.wbs import crypto, evidence, filetypes
+from survey_app.wbs.config import WbsConfig
 from survey_app.wbs.deadlines import (
     Due,
     add_working_days,
@@ -46,9 +47,23 @@ def test_default_deadlines_and_cuti_bersama_option():
     due = due_dates(date(2026, 3, 2), 3, 14, 60)
     assert due.acknowledge == date(2026, 3, 5)
     assert due.verify > due.acknowledge and due.resolve > due.verify
-    plain = add_working_days(date(2026, 3, 16), 10)
-    with_leave = add_working_days(date(2026, 3, 16), 10, cuti_bersama=True)
-    assert with_leave >= plain  # cuti bersama around Idul Fitri adds days off
+    # Tue 17 March 2026: Wed 18, Fri 20, Mon 23 and Tue 24 are cuti bersama (Nyepi on Thu 19,
+    # Idul Fitri on Sat-Sun 21-22), skipped by default; without them the deadline is Mon 23.
+    assert due_dates(date(2026, 3, 17), 3, 14, 60).acknowledge == date(2026, 3, 27)
+    assert add_working_days(date(2026, 3, 17), 3, cuti_bersama=False) == date(2026, 3, 23)
+    assert not is_working_day(date(2026, 3, 18)) and is_working_day(date(2026, 3, 18), False)
+    assert working_days_between(date(2026, 3, 17), date(2026, 3, 27)) == 3
+    assert working_days_between(date(2026, 3, 17), date(2026, 3, 27), cuti_bersama=False) == 7
+
+
+@pytest.mark.parametrize(("env", "expected"), [(None, True), ("", True), ("1", True),
+                                               ("0", False), ("false", False)])
+def test_cuti_bersama_is_skipped_unless_turned_off(tmp_path, monkeypatch, env, expected):
+    if env is None:
+        monkeypatch.delenv("WBS_CUTI_BERSAMA", raising=False)
+    else:
+        monkeypatch.setenv("WBS_CUTI_BERSAMA", env)
+    assert WbsConfig.from_env(tmp_path).cuti_bersama is expected
 
 
 def test_overdue_flags():
@@ -142,3 +157,14 @@ def test_crypto_roundtrips_and_refuses_wrong_keys():
     assert a.lookup_id != b.lookup_id and a.wrap_key != b.wrap_key
     assert a.wrap_key.hex() not in a.lookup_id
     assert len(crypto.fingerprint(pair.public).replace(" ", "")) == 20
+
+
+@pytest.mark.parametrize(("name", "value"), [("WBS_ACK_DAYS", "-1"), ("WBS_VERIFY_DAYS", "²"),
+                                             ("WBS_MAX_FILES", "3 files"),
+                                             ("WBS_MAX_FILE_MB", "9" * 30)])
+def test_settings_that_are_no_whole_number_are_named(tmp_path, monkeypatch, name, value):
+    from survey_app.config import ConfigError
+
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=name):
+        WbsConfig.from_env(tmp_path)
