@@ -3,6 +3,9 @@
 PermenPAN-RB 90/2021: total 100 = pengungkit 60 + hasil 40, hasil = IPAK 17.5 + capaian
 kinerja 5 + IPKP 17.5. A survey index enters on a 0..4 basis: score = basis / 4 x weight.
 Rule sets are data (see ``survey_app/zi/rules``); this module only does the arithmetic.
+
+Targets are compared on values rounded half-up to 2 decimals (:func:`analysis.round_half_up`),
+as the IKM categories are classified: a total printed as 75.00 meets a ">= 75" target.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from .index import round_half_up
 
 __all__ = ["HasilComponent", "HasilResult", "HasilRule", "SubScore", "Target", "compute_hasil"]
 
@@ -87,15 +92,26 @@ def compute_hasil(rule: HasilRule, bases: Mapping[str, float],
         Survey component code -> index on the 0..4 basis (``analysis.zi_basis``).
     inputs : mapping
         Input component code -> score already on the component's scale (0..weight). A missing
-        input scores 0 and makes the result incomplete (``HasilResult.complete``).
+        input scores 0 and makes the result incomplete (``HasilResult.complete``); a value for a
+        code the rule set has no input component for is refused, not ignored.
     pengungkit : float, optional
         Pengungkit total (0..rule.pengungkit_max); needed for the grand total and targets.
 
     Raises
     ------
     ValueError
-        A missing or out-of-range basis or input, or pengungkit outside its range.
+        A missing or out-of-range basis or input, an input the rule set does not have, or
+        pengungkit outside its range.
+
+    Notes
+    -----
+    A target is met when ``round_half_up(total, 2) >= target.total`` and, for each base it
+    names, ``round_half_up(basis, 2) >= threshold``.
     """
+    known = {c.code for c in rule.components if c.kind == "input"}
+    for code, value in inputs.items():
+        if value is not None and code not in known:
+            raise ValueError(f"{code}: {rule.name} has no such component")
     subs = []
     for comp in rule.components:
         if comp.kind == "survey":
@@ -130,8 +146,9 @@ def _checked(values: Mapping[str, float | None], code: str, lo: float, hi: float
 
 
 def _met(target: Target, total: float | None, bases: Mapping[str, float]) -> bool | None:
-    """Whether a target is met; None when the total is unknown (no pengungkit entered)."""
+    """Whether a target is met, on values rounded half-up to 2 decimals; None without a total."""
     if total is None:
         return None
-    return total >= target.total and all(bases.get(c, 0.0) >= b for c, b in target.bases)
+    return round_half_up(total, 2) >= target.total and all(
+        round_half_up(bases.get(c, 0.0), 2) >= b for c, b in target.bases)
 

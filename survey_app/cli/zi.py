@@ -16,7 +16,8 @@ from .common import friendly
 @click.argument("unit")
 @click.option("--year", type=int, required=True)
 @click.option("--kinerja", type=float, default=None,
-              help="'Capaian kinerja lebih baik' score (0..5 under 90/2021).")
+              help="'Capaian kinerja lebih baik' score (0..5 under 90/2021); refused under a "
+                   "rule set without it (52/2014).")
 @click.option("--pengungkit", type=float, default=None, help="Pengungkit total (0..60).")
 @click.option("--rules", "rule", default=None, help="Rule set, default permenpanrb-90-2021.")
 @click.option("--ipak-source", type=click.Choice(("ipk", "spak")), default=None)
@@ -38,10 +39,14 @@ def hasil(unit: str, year: int, kinerja: float | None, pengungkit: float | None,
     for c in data["components"]:
         click.echo(f"  {c['name']}: {c['score']:.2f} / {c['weight']:g}   [{c['formula']}]")
     click.echo(f"  hasil {data['hasil']:.2f} / {data['hasil_max']:g}")
+    for a in data["pengungkit_areas"]:
+        value = "not entered" if a["value"] is None else f"{a['value']:g}"
+        click.echo(f"  pengungkit {a['name']}: {value} / {a['max']:g}")
     if data["total"] is not None:
-        click.echo(f"  total {data['total']:.2f} (pengungkit {data['pengungkit']:g})")
+        click.echo(f"  total {data['total_rounded']:.2f} (pengungkit {data['pengungkit']:g})")
         for t in data["targets"]:
             click.echo(f"  target {t['name']}: {'met' if t['met'] else 'not met'}")
+        click.echo("  (targets compared on values rounded half-up to 2 decimals)")
 
 
 COMMANDS = (hasil,)

@@ -12,10 +12,11 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..admin.views import current_unit, staff_user
 from ..db import db
-from ..results.period import period_from_dates
+from ..inputs import parse_int
+from ..models import Unit
 from ..results.report import NoData
 from ..security import login_required
-from . import services
+from . import forms, services
 from .export import hasil_xlsx
 from .rules import get_rule_set, rule_sets
 
@@ -24,14 +25,34 @@ EDITORS = ("admin", "unit_admin")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _year(unit_tz: str) -> int:
+def _year(unit_tz: str) -> tuple[int, str | None]:
+    """The year asked for, or this year with a message when it is not a year we can show."""
     raw = request.values.get("year", "")
-    return int(raw) if raw.isdigit() else datetime.now(ZoneInfo(unit_tz)).year
+    year = parse_int(raw, 2000, 2100)
+    if year is not None:
+        return year, None
+    now = datetime.now(ZoneInfo(unit_tz)).year
+    return now, (_("The evaluation year must be a whole number from 2000 to 2100; "
+                   "showing %(y)d.", y=now) if raw.strip() else None)
 
 
-def _float(name: str) -> float | None:
-    raw = request.form.get(name, "").strip().replace(",", ".")
-    return float(raw) if raw else None
+def _render(unit: Unit, year: int, note: str | None, values: dict[str, str],
+            errors: dict[str, str] | None = None) -> str:
+    report, problem = None, note
+    try:
+        report = services.compute(db.session, unit, year)
+    except services.InputErrors as exc:  # e.g. a stored value outside what its rule set allows
+        problem = "; ".join(forms.messages(exc).values())
+    except (NoData, ValueError) as exc:
+        problem = str(exc)
+    try:
+        rules = get_rule_set(values.get("rule") or None)
+    except ValueError:
+        rules = get_rule_set(None)
+    return render_template("zi/page.html", unit=unit, year=year, problem=problem,
+                           data=report.to_json() if report else None, rule_sets=rule_sets(),
+                           rules=rules, values=values, errors=errors or {},
+                           sources=services.SOURCES, can_edit=staff_user().role in EDITORS)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -39,38 +60,23 @@ def _float(name: str) -> float | None:
 def page(code: str) -> str | WerkzeugResponse | tuple[str, int]:
     """Inputs and result of the hasil component for a year."""
     unit = current_unit(code)
-    year = _year(unit.tz)
-    if request.method == "POST":
-        if staff_user().role not in EDITORS:
-            return render_template("errors/error.html", code=403,
-                                   message=_("You do not have access to this page.")), 403
-        try:
-            rules = get_rule_set(request.form.get("rule"))
-            areas = {c: v for c, _n, _w in rules.areas if (v := _float(f"area-{c}")) is not None}
-            total = _float("pengungkit_total")
-            pengungkit = ({"total": total if total is not None else sum(areas.values()), **areas}
-                          if areas or total is not None else None)
-            services.save_input(
-                db.session, unit, year, rule=rules.rule.slug,
-                ipak_source=request.form.get("ipak_source", "ipk"),
-                ipkp_source=request.form.get("ipkp_source", "ikm"),
-                period=period_from_dates(request.form.get("from", f"{year}-01-01"),
-                                         request.form.get("to", f"{year}-12-31")),
-                kinerja=_float("kinerja"), pengungkit=pengungkit)
-            flash(_("Saved."))
-        except ValueError as exc:
-            flash(str(exc))
-        return redirect(url_for("zi.page", code=unit.code, year=year))
+    year, note = _year(unit.tz)
     saved = services.stored_input(db.session, unit, year)
-    report, problem = None, None
+    if request.method == "GET":
+        return _render(unit, year, note, forms.initial(saved, year))
+    if staff_user().role not in EDITORS:
+        return render_template("errors/error.html", code=403,
+                               message=_("You do not have access to this page.")), 403
+    if note:  # never save a bad year's inputs under this year
+        return _render(unit, year, note, forms.typed(request.form, saved, year)), 422
     try:
-        report = services.compute(db.session, unit, year)
-    except (NoData, ValueError) as exc:
-        problem = str(exc)
-    return render_template("zi/page.html", unit=unit, year=year, saved=saved, problem=problem,
-                           data=report.to_json() if report else None, rule_sets=rule_sets(),
-                           rules=get_rule_set(saved.rule_set if saved else None),
-                           can_edit=staff_user().role in EDITORS)
+        services.save_input(db.session, unit, year, forms.read(request.form, saved, year))
+    except services.InputErrors as exc:
+        db.session.rollback()
+        return _render(unit, year, note, forms.typed(request.form, saved, year),
+                       forms.messages(exc)), 422
+    flash(_("Saved."))
+    return redirect(url_for("zi.page", code=unit.code, year=year))
 
 
 @bp.get("/hasil.xlsx")
@@ -78,7 +84,7 @@ def page(code: str) -> str | WerkzeugResponse | tuple[str, int]:
 def export(code: str) -> Response | WerkzeugResponse:
     """The hasil component as an XLSX sheet with live formulas for the evaluation file."""
     unit = current_unit(code)
-    year = _year(unit.tz)
+    year, _note = _year(unit.tz)
     try:
         report = services.compute(db.session, unit, year)
     except (NoData, ValueError) as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Browser, expect
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import instruments
@@ -16,7 +16,7 @@ from tests.e2e.test_survey_browser import (
     origin,
     phone_context,
 )
-from tests.helpers import make_unit
+from tests.helpers import IKM_CODES, make_unit
 
 pytestmark = pytest.mark.e2e
 
@@ -74,4 +74,12 @@ def test_skipping_ipk_stores_ikm_only(browser: Browser, live_server: str,
     page.get_by_role("link", name="Lewati survei ini").tap()
     expect(page.locator("h1")).to_have_text(THANKS)
     context.close()
-    assert [slug for slug, _ in stored(session)] == ["ikm"]
+    rows = stored(session)
+    assert [slug for slug, _ in rows] == ["ikm"]
+    # answer_by_label picks 4, 3, 2, 1, 4, 3, 2, 1, 4 for the nine IKM elements in order
+    assert rows[0][1] == dict(zip(IKM_CODES, [4, 3, 2, 1, 4, 3, 2, 1, 4], strict=True))
+    assert len(IKM_CODES) == 9
+    ipk_version = select(InstrumentVersion.id).where(InstrumentVersion.slug == "ipk")
+    assert session.scalar(select(func.count()).select_from(Response).where(
+        Response.instrument_version_id.in_(ipk_version))) == 0
+    assert session.scalar(select(func.count()).select_from(Answer)) == 9
