@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class CounterStore(Protocol):
@@ -35,18 +35,23 @@ class MemoryStore:
 
 
 class RedisStore:
-    """Store shared by every gunicorn worker and host."""
+    """Store shared by every gunicorn worker and host; works with any Redis >= 2.6.12."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, prefix: str = "rl:", client: Any = None) -> None:
         import redis
 
-        self._redis = redis.Redis.from_url(url)
+        self._redis = client if client is not None else redis.Redis.from_url(url)
+        self._prefix = prefix
 
     def hit(self, key: str, window: int) -> int:
-        pipe = self._redis.pipeline()
-        pipe.incr(f"rl:{key}")
-        pipe.expire(f"rl:{key}", window, nx=True)
-        count, _ = pipe.execute()
+        # SET ... EX NX starts a window with its expiry only when none is running; INCR then
+        # counts. One MULTI/EXEC, so no key is ever left without an expiry. (`EXPIRE ... NX`
+        # would do the same in one step but needs Redis 7.)
+        name = self._prefix + key
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.set(name, 0, ex=window, nx=True)
+        pipe.incr(name)
+        _, count = pipe.execute()
         return int(count)
 
 

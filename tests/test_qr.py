@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
 
 import pytest
+import qrcode
 import zxingcpp
 from PIL import Image
 
@@ -29,9 +32,40 @@ def test_png_decodes_to_counter_url():
     assert decode_png(qr.qr_png(COUNTER_URL)) == [COUNTER_URL]
 
 
-def test_svg_is_svg_of_the_same_code():
-    svg = qr.qr_svg(COUNTER_URL)
-    assert svg.lstrip().startswith(b"<?xml") and b"<svg" in svg
+SVG_NS = "{http://www.w3.org/2000/svg}"
+SQUARE = re.compile(r"M(\d+),(\d+)H(\d+)V(\d+)H(\d+)z")
+
+
+def svg_modules(svg: bytes) -> tuple[int, set[tuple[int, int]]]:
+    """The viewBox side and the dark modules (x, y) drawn by an SVG path of unit squares."""
+    root = ET.fromstring(svg)
+    assert root.tag == SVG_NS + "svg"
+    x0, y0, width, height = (int(v) for v in root.attrib["viewBox"].split())
+    assert (x0, y0) == (0, 0) and width == height
+    (path,) = root.iter(SVG_NS + "path")
+    data = path.attrib["d"]
+    squares = SQUARE.findall(data)
+    assert "".join(f"M{x},{y}H{a}V{b}H{c}z" for x, y, a, b, c in squares) == data
+    modules = set()
+    for x, y, right, bottom, left in (tuple(map(int, sq)) for sq in squares):
+        assert (right, bottom, left) == (x + 1, y + 1, x), "not a unit square"
+        modules.add((x, y))
+    return width, modules
+
+
+def test_svg_modules_are_the_qr_matrix_of_the_counter_url():
+    side, modules = svg_modules(qr.qr_svg(COUNTER_URL))
+    expected = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
+    expected.add_data(COUNTER_URL)
+    expected.make(fit=True)
+    matrix = expected.get_matrix()  # with its 4-module quiet zone
+    assert side == len(matrix)
+    assert modules == {(x, y) for y, row in enumerate(matrix) for x, dark in enumerate(row) if dark}
+    # and those modules, drawn as pixels, scan as the counter's URL
+    image = Image.new("L", (side * 8, side * 8), 255)
+    for x, y in modules:
+        image.paste(0, (x * 8, y * 8, x * 8 + 8, y * 8 + 8))
+    assert [r.text for r in zxingcpp.read_barcodes(image)] == [COUNTER_URL]
 
 
 def test_cli_writes_png_that_decodes(runner, session, tmp_path):

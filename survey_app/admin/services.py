@@ -7,7 +7,8 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import ROLES, Unit, User, utcnow
+from ..models import ROLES, Counter, Service, Unit, User, utcnow
+from ..orgs import NotFound, find_counter, find_service
 from ..security import check_password, hash_password
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -81,3 +82,15 @@ def find_visible_unit(session: Session, user: User, code: str) -> Unit | None:
 def count_users(session: Session) -> int:
     """Number of accounts (the demo uses it to decide whether to create one)."""
     return int(session.scalar(select(func.count()).select_from(User)) or 0)
+
+
+def qr_target(session: Session, unit: Unit, service_code: str | None,
+              counter_code: str | None) -> tuple[Service | None, Counter | None]:
+    """The service and counter a QR download names; NotFound for a code the unit does not have
+    (never a silent fall back to the unit's or the service's code)."""
+    if service_code is None:
+        if counter_code is not None:
+            raise NotFound(f"counter {counter_code[:40]!r} needs ?service=")
+        return None, None
+    service = find_service(session, unit, service_code)
+    return service, find_counter(service, counter_code) if counter_code is not None else None

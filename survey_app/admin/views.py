@@ -1,4 +1,4 @@
-"""Staff pages: login, the unit list, a unit's services, counters and QR codes."""
+"""Staff pages: login, the unit list, a unit's services, counters, QR codes and wording."""
 
 from __future__ import annotations
 
@@ -24,12 +24,13 @@ import instruments
 
 from .. import orgs, qr
 from ..db import db
-from ..models import Unit, User
+from ..i18n import current_lang
+from ..models import Service, Unit, User
 from ..ratelimit import allow
 from ..security import current_user, login_required
 from ..survey import flow
 from ..survey.services import response_counts
-from . import services
+from . import services, wording
 from .forms import LoginForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -91,18 +92,28 @@ def current_unit(code: str) -> Unit:
     return unit
 
 
+def _unit_page(u: Unit, entered: dict[str, str] | None = None,
+               error: str | None = None) -> str:
+    """The unit page; `entered` and `error` re-show a rewording form that was refused."""
+    base = current_app.config["SURVEY"].base_url
+    styles = {slug: flow.styled(db.session, u.id, slug).label_style
+              for slug in instruments.available()}
+    lang = current_lang()
+    return render_template("admin/unit.html", unit=u, base=base, survey_url=qr.survey_url,
+                           counts=response_counts(db.session, u), order=flow.ORDER,
+                           all_instruments={s: instruments.latest(s) for s in flow.ORDER},
+                           styles=styles, can_edit=staff_user().role in ("admin", "unit_admin"),
+                           wordings=wording.unit_wordings(db.session, u, lang),
+                           wording_choices=wording.choices(lang), wording_max=wording.MAX_TEXT,
+                           entered=entered or {}, wording_error=error,
+                           poster_sizes=tuple(qr.POSTER_SIZES))
+
+
 @bp.get("/units/<code>")
 @login_required()
 def unit(code: str) -> str:
     """Services, counters, survey links and response counts of a unit."""
-    u = current_unit(code)
-    base = current_app.config["SURVEY"].base_url
-    styles = {slug: flow.styled(db.session, u.id, slug).label_style
-              for slug in instruments.available()}
-    return render_template("admin/unit.html", unit=u, base=base, survey_url=qr.survey_url,
-                           counts=response_counts(db.session, u), order=flow.ORDER,
-                           all_instruments={s: instruments.latest(s) for s in flow.ORDER},
-                           styles=styles, can_edit=staff_user().role in ("admin", "unit_admin"))
+    return _unit_page(current_unit(code))
 
 
 @bp.post("/units/<code>/instruments")
@@ -137,22 +148,78 @@ def set_styles(code: str) -> WerkzeugResponse:
     return redirect(url_for("admin.unit", code=u.code))
 
 
+def _wording_message(exc: wording.WordingError) -> str:
+    """What a staff member reads for a refused rewording, in the page's language."""
+    if isinstance(exc, wording.TextRequired):
+        return _("Enter the question in Bahasa Indonesia and in English.")
+    if isinstance(exc, wording.TextTooLong):
+        return _("Each text may have at most %(max)d characters.", max=wording.MAX_TEXT)
+    if isinstance(exc, wording.NoOverride):
+        return _("This question has no own wording to remove.")
+    return _("Choose a question of one of the surveys.")
+
+
+def _wording_target(u: Unit) -> tuple[Service, str, str]:
+    """The service (404 if the unit has no such code), instrument slug and element code posted."""
+    try:
+        service = orgs.find_service(db.session, u, request.form.get("service", ""))
+    except orgs.NotFound:
+        abort(404)
+    slug, _sep, item = request.form.get("item", "").partition(":")
+    return service, slug, item
+
+
+@bp.post("/units/<code>/wording")
+@login_required("admin", "unit_admin")
+def save_wording(code: str) -> WerkzeugResponse | tuple[str, int]:
+    """Create or change a service's own wording of one question."""
+    u = current_unit(code)
+    service, slug, item = _wording_target(u)
+    try:
+        wording.set_wording(db.session, service, slug, item, request.form.get("text_id", ""),
+                            request.form.get("text_en", ""))
+    except wording.WordingError as exc:
+        db.session.rollback()
+        return _unit_page(u, request.form.to_dict(), _wording_message(exc)), 422
+    flash(_("Wording saved."))
+    return redirect(url_for("admin.unit", code=u.code, _anchor=f"wording-{service.code}"))
+
+
+@bp.post("/units/<code>/wording/remove")
+@login_required("admin", "unit_admin")
+def remove_wording(code: str) -> WerkzeugResponse | tuple[str, int]:
+    """Go back to the survey's own wording of one question for a service."""
+    u = current_unit(code)
+    service, slug, item = _wording_target(u)
+    try:
+        wording.remove_wording(db.session, service, slug, item)
+    except wording.WordingError as exc:
+        db.session.rollback()
+        return _unit_page(u, {"service": service.code}, _wording_message(exc)), 422
+    flash(_("Wording removed: the survey's own question is used again."))
+    return redirect(url_for("admin.unit", code=u.code, _anchor=f"wording-{service.code}"))
+
+
 @bp.get("/units/<code>/qr.<fmt>")
 @login_required()
 def qr_code(code: str, fmt: str) -> Response:
-    """QR image or poster for the unit, a service (?service=) or a counter (?counter=)."""
+    """QR image or poster (?size=A4|A5) for the unit, a service (?service=) or a counter
+    (?service=&counter=); an unknown code or size is a 404, never another code's QR."""
     u = current_unit(code)
-    if fmt not in qr.FORMATS:
+    size = request.args.get("size", "A4").upper()
+    if fmt not in qr.FORMATS or size not in qr.POSTER_SIZES:
         abort(404)
-    service = next((s for s in u.services if s.code == request.args.get("service")), None)
-    counter = None
-    if service is not None:
-        counter = next((c for c in service.counters if c.code == request.args.get("counter")),
-                       None)
+    try:
+        service, counter = services.qr_target(db.session, u, request.args.get("service"),
+                                              request.args.get("counter"))
+    except orgs.NotFound:
+        abort(404)
     url = qr.survey_url(current_app.config["SURVEY"].base_url, u.code,
                         service.code if service else None, counter.code if counter else None)
     data, mime = qr.render(fmt, url, u.name, service.name if service else None,
-                           counter.name if counter else None)
-    name = "-".join(p for p in (u.code, service and service.code, counter and counter.code) if p)
+                           counter.name if counter else None, size=size)
+    parts = (u.code, service and service.code, counter and counter.code,
+             size if fmt == "pdf" and size != "A4" else None)
+    name = "-".join(p for p in parts if p)
     return Response(data, mimetype=mime,
                     headers={"Content-Disposition": f'inline; filename="qr-{name}.{fmt}"'})

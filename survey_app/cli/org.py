@@ -8,6 +8,7 @@ import click
 from flask import current_app
 
 from .. import orgs, qr
+from ..admin import wording
 from ..admin.services import create_user
 from ..db import db
 from .common import friendly
@@ -91,4 +92,35 @@ def user_add(email: str, role: str, unit_code: str | None, password_stdin: bool)
     click.echo(f"user {user.email} created with role {user.role}")
 
 
-COMMANDS = (unit_group, service_group, counter_group, user_group)
+@click.group("item")
+def item_group() -> None:
+    """Questions (items) of the surveys."""
+
+
+@item_group.command("reword")
+@click.argument("unit")
+@click.argument("service")
+@click.argument("item")
+@click.option("--instrument", "slug", default="ikm", show_default=True,
+              help="Survey the item belongs to (ikm, ipk, spkp, spak).")
+@click.option("--text-id", default=None, help="The question in Bahasa Indonesia.")
+@click.option("--text-en", default=None, help="The question in English.")
+@click.option("--remove", is_flag=True, help="Go back to the survey's own wording.")
+@friendly
+def item_reword(unit: str, service: str, item: str, slug: str, text_id: str | None,
+                text_en: str | None, remove: bool) -> None:
+    """Ask ITEM in the service's own words; the element code and the index stay the same."""
+    s = orgs.find_service(db.session, orgs.find_unit(db.session, unit), service)
+    if remove:
+        if text_id is not None or text_en is not None:
+            raise click.ClickException("--remove takes no --text-id or --text-en")
+        wording.remove_wording(db.session, s, slug, item)
+        click.echo(f"{slug} item {item} of service {s.code} uses the survey's wording again")
+        return
+    if text_id is None or text_en is None:
+        raise click.ClickException("give both --text-id and --text-en (or --remove)")
+    wording.set_wording(db.session, s, slug, item, text_id, text_en)
+    click.echo(f"{slug} item {item} of service {s.code} reworded")
+
+
+COMMANDS = (unit_group, service_group, counter_group, user_group, item_group)

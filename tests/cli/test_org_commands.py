@@ -1,4 +1,4 @@
-"""Unit, service, counter, user, init-db and demo commands."""
+"""Unit, service, counter, user, item reword, init-db and demo commands."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import io
 
 from sqlalchemy import select
 
-from survey_app.models import Unit, User
+from survey_app.models import ItemOverride, Unit, User
+from tests.helpers import make_unit
 
 
 def test_unit_service_counter_add(runner, session):
@@ -85,3 +86,47 @@ def test_main_entry_point_runs_outside_flask(monkeypatch, tmp_path):
     result = CliRunner().invoke(main, ["init-db"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert io  # imported for parity with other CLI tests
+
+
+def reworded(session) -> list[tuple[str, str, str, str]]:
+    session.expire_all()
+    return [(o.instrument_slug, o.item_code, o.text_id, o.text_en)
+            for o in session.scalars(select(ItemOverride))]
+
+
+def test_item_reword_sets_changes_and_removes(runner, session):
+    make_unit(session)
+    base = ["item", "reword", "U1", "S1", "persyaratan"]
+    result = runner.invoke(args=[*base, "--text-id", "Syarat SKCK?", "--text-en", "SKCK terms?"])
+    assert result.exit_code == 0, result.output
+    assert reworded(session) == [("ikm", "persyaratan", "Syarat SKCK?", "SKCK terms?")]
+    result = runner.invoke(args=[*base, "--text-id", "Syarat?", "--text-en", "Terms?"])
+    assert result.exit_code == 0 and reworded(session) == [("ikm", "persyaratan", "Syarat?",
+                                                            "Terms?")]
+    result = runner.invoke(args=["item", "reword", "U1", "S1", "calo", "--instrument", "ipk",
+                                 "--text-id", "Ada calo?", "--text-en", "Brokers?"])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(args=[*base, "--remove"]).exit_code == 0
+    assert reworded(session) == [("ipk", "calo", "Ada calo?", "Brokers?")]
+
+
+def test_item_reword_errors_are_one_line(runner, session):
+    make_unit(session)
+    texts = ["--text-id", "Teks", "--text-en", "Text"]
+    cases = [
+        (["NOPE", "S1", "persyaratan", *texts], "unknown unit 'NOPE'"),
+        (["U1", "NOPE", "persyaratan", *texts], "unknown service 'NOPE'"),
+        (["U1", "S1", "nope", *texts], "unknown item 'nope' in instrument ikm"),
+        (["U1", "S1", "calo", *texts], "unknown item 'calo' in instrument ikm"),
+        (["U1", "S1", "persyaratan", "--instrument", "xyz", *texts], "unknown instrument 'xyz'"),
+        (["U1", "S1", "persyaratan", "--text-id", "Teks"], "give both --text-id and --text-en"),
+        (["U1", "S1", "persyaratan", "--text-id", " ", "--text-en", "x"], "must not be empty"),
+        (["U1", "S1", "persyaratan", "--text-id", "x" * 501, "--text-en", "x"], "at most 500"),
+        (["U1", "S1", "persyaratan", "--remove"], "has no own wording"),
+        (["U1", "S1", "persyaratan", "--remove", *texts], "--remove takes no"),
+    ]
+    for args, message in cases:
+        result = runner.invoke(args=["item", "reword", *args])
+        assert result.exit_code == 1, args
+        assert message in result.output and len(result.output.strip().splitlines()) == 1, args
+    assert reworded(session) == []

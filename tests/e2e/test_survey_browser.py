@@ -225,3 +225,76 @@ def test_keyboard_only_respondent(browser: Browser, live_server: str, session: S
 
     expected = {**CHOSEN, first: INSTRUMENT.scale_min + 1}
     assert stored_answers(session, stored_response(session)) == expected
+
+
+def rgb(css: str) -> tuple[int, int, int]:
+    """An `rgb(r, g, b)` / `rgba(...)` computed colour."""
+    found = re.match(r"rgba?\((\d+), (\d+), (\d+)", css)
+    assert found is not None, css
+    r, g, b = (int(v) for v in found.groups())
+    return r, g, b
+
+
+def contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    """WCAG 2 contrast ratio of two sRGB colours."""
+
+    def luminance(c: tuple[int, int, int]) -> float:
+        lin = [v / 255 / 12.92 if v / 255 <= 0.03928 else ((v / 255 + 0.055) / 1.055) ** 2.4
+               for v in c]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def focus_ring(page: Page) -> tuple[tuple[int, int, int], float, str]:
+    """Colour, width (px) and style of the focused element's outline."""
+    style = page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+        return [s.outlineColor, s.outlineWidth, s.outlineStyle]; }""")
+    return rgb(style[0]), float(style[1].removesuffix("px")), style[2]
+
+
+def background(page: Page, selector: str) -> tuple[int, int, int]:
+    """The computed background colour of the first element matching `selector`."""
+    return rgb(page.eval_on_selector(selector, "e => getComputedStyle(e).backgroundColor"))
+
+
+def test_focus_ring_contrasts_with_what_is_around_it(
+    browser: Browser, live_server: str, session: Session
+) -> None:
+    make_unit(session)
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(live_server + PATH)
+    header = background(page, "header.top")
+    press_until_focused(page, "a.skip", limit=3)  # the skip link opens over the dark header
+    colour, width, style = focus_ring(page)
+    assert style == "solid" and width >= 2
+    assert contrast(colour, header) >= 3
+    press_until_focused(page, "header.top a", limit=5)  # the EN language link
+    colour, width, _ = focus_ring(page)
+    assert width >= 2 and contrast(colour, header) >= 3
+    press_until_focused(page, "main input", limit=10)  # the first answer, on a white card
+    colour, width, _ = focus_ring(page)
+    assert width >= 2
+    for around in (background(page, "label.opt"), background(page, "fieldset.q"),
+                   background(page, "body")):
+        assert contrast(colour, around) >= 3, around
+    context.close()
+
+
+def test_sex_choice_can_be_taken_back_without_javascript(
+    browser: Browser, live_server: str, session: Session
+) -> None:
+    make_unit(session)
+    context = phone_context(browser, javascript=False)
+    page = context.new_page()
+    page.goto(live_server + PATH)
+    answer_by_label(page, tap=False)
+    page.locator('label.opt:has(input[name="jenis_kelamin"][value="P"])').click()
+    expect(page.locator('input[name="jenis_kelamin"][value="P"]')).to_be_checked()
+    page.locator('label.opt:has(input[name="jenis_kelamin"][value=""])').click()
+    expect(page.locator('input[name="jenis_kelamin"][value=""]')).to_be_checked()
+    submit_and_wait_for_thanks(page)
+    context.close()
+    assert stored_response(session).jenis_kelamin is None

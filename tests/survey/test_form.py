@@ -2,12 +2,48 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+from pathlib import Path
+
 from sqlalchemy import select
 
 from survey_app.models import Answer, InstrumentVersion, Response
 from tests.helpers import count_answers, count_responses, full_answers, make_unit, open_form
 
 URL = "/s/U1/S1/L1"
+CSS = Path(__file__).resolve().parents[2] / "survey_app/static/app.css"
+
+
+class Fields(HTMLParser):
+    """Form controls of a page: attributes by id, checked radios, selected options, ids."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.by_id: dict[str, dict[str, str | None]] = {}
+        self.radios: dict[str, list[str]] = {}
+        self.radio_attrs: dict[str, list[dict[str, str | None]]] = {}
+        self.checked: dict[str, str] = {}
+        self.selected: dict[str, str] = {}
+        self._select: str | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if a.get("id"):
+            self.by_id[str(a["id"])] = {"tag": tag, **a}
+        if tag == "input" and a.get("type") == "radio":
+            self.radios.setdefault(str(a["name"]), []).append(str(a["value"]))
+            self.radio_attrs.setdefault(str(a["name"]), []).append(a)
+            if "checked" in a:
+                self.checked[str(a["name"])] = str(a["value"])
+        elif tag == "select":
+            self._select = a.get("name")
+        elif tag == "option" and self._select and "selected" in a:
+            self.selected[self._select] = str(a["value"])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
 
 
 def test_form_renders_all_elements_in_bahasa_indonesia(client, session):
@@ -108,7 +144,13 @@ def test_out_of_range_answer_is_refused_and_form_kept(client, session):
     assert resp.status_code == 422
     page = resp.get_data(as_text=True)
     assert 'id="e-waktu"' in page and 'id="e-biaya"' in page
-    assert 'name="prosedur" value="4" required\n        checked' in page or "checked" in page
+    fields = Fields(page)
+    kept = {code: value for code, value in full_answers().items()
+            if code in fields.radios and code not in ("waktu", "biaya")}
+    assert {k: v for k, v in fields.checked.items() if k in kept} == kept  # every answer kept
+    assert "waktu" not in fields.checked and "biaya" not in fields.checked
+    assert fields.selected == {"pendidikan": "S1", "pekerjaan": "Swasta"}
+    assert fields.by_id["usia"]["value"] == "34"
     assert count_responses(session) == 0
     # the same token still works once the answers are fixed
     assert client.post(URL, data={**full_answers(), **tokens}).status_code == 302
@@ -192,3 +234,58 @@ def test_no_client_address_or_agent_is_stored(client, session):
     row = session.scalars(select(Response)).one()
     values = [str(getattr(row, c.key)) for c in Response.__table__.columns]
     assert not any("203.0.113.77" in v or "Marker-Agent" in v for v in values)
+
+
+def test_invalid_profile_and_saran_fields_point_at_their_errors(client, session):
+    make_unit(session)
+    data = {**full_answers(), **open_form(client, URL), "usia": "7", "jenis_kelamin": "X",
+            "pendidikan": "zz", "pekerjaan": "yy", "saran": "x" * 1001}
+    page = client.post(URL, data=data).get_data(as_text=True)
+    fields = Fields(page)
+    for name in ("usia", "pendidikan", "pekerjaan", "saran"):
+        control = fields.by_id[name]
+        assert control["aria-invalid"] == "true", name
+        described = str(control["aria-describedby"]).split()
+        assert f"e-{name}" in described and fields.by_id[f"e-{name}"]["tag"] == "p", name
+        assert all(ref in fields.by_id for ref in described), name
+    assert fields.by_id["h-saran"]["tag"] == "p"  # the "no names" hint is read out too
+    assert fields.by_id["e-jenis_kelamin"]["tag"] == "p"
+    assert [r["aria-describedby"] for r in fields.radio_attrs["jenis_kelamin"]] == [
+        "e-jenis_kelamin"] * 3
+    fresh = Fields(client.get(URL).get_data(as_text=True))
+    assert "aria-invalid" not in fresh.by_id["usia"] and "aria-invalid" not in fresh.by_id["saran"]
+    assert fresh.by_id["saran"]["aria-describedby"] == "h-saran"
+
+
+def test_error_summary_names_profile_fields_in_the_page_language(client, session):
+    make_unit(session)
+    bad = {"usia": "7", "jenis_kelamin": "X", "pendidikan": "zz", "saran": "x" * 1001}
+    en = client.post(URL, data={**full_answers(), **open_form(client, URL + "?lang=en"), **bad})
+    summary = en.get_data(as_text=True).split('id="error-summary"')[1].split("</div>")[0]
+    for name in ('">Sex</a>', '">Age (years)</a>', '">Education</a>',
+                 '">Suggestion (optional)</a>'):
+        assert name in summary, name
+    assert "Jenis kelamin" not in summary and "Usia" not in summary
+    client.get(URL + "?lang=id")
+    page = client.post(URL, data={**full_answers(), **open_form(client, URL), **bad})
+    summary = page.get_data(as_text=True).split('id="error-summary"')[1].split("</div>")[0]
+    assert '">Jenis kelamin</a>' in summary and '">Usia (tahun)</a>' in summary
+
+
+def test_sex_can_be_taken_back_like_the_other_profile_fields(client, session):
+    make_unit(session)
+    fields = Fields(client.get(URL).get_data(as_text=True))
+    assert fields.radios["jenis_kelamin"] == ["", "L", "P"]
+    assert fields.checked["jenis_kelamin"] == ""  # as the selects start on "Prefer not to say"
+    data = {**full_answers(), **open_form(client, URL), "jenis_kelamin": ""}
+    assert client.post(URL, data=data).status_code == 302
+    assert session.scalars(select(Response)).one().jenis_kelamin is None
+
+
+def test_survey_page_stays_light(client, session):
+    make_unit(session)
+    data = {**full_answers(), **open_form(client, URL), "usia": "7", "biaya": ""}
+    with_errors = client.post(URL, data=data).data  # the largest page a respondent gets
+    css = CSS.read_bytes()
+    assert len(client.get(URL).data) + len(css) < 20 * 1024
+    assert len(with_errors) + len(css) < 20 * 1024
