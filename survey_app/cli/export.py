@@ -11,23 +11,14 @@ import instruments
 
 from .. import orgs
 from ..db import db
-from ..results.exports import (
-    write_csv,
-    write_infographic_pdf,
-    write_pdf_report,
-    write_png,
-    write_xlsx,
-)
+from ..results.downloads import EXPORTS
 from ..results.exports.common import atomic_path
 from ..results.period import period_from_dates
 from ..results.report import build_report
 from .common import friendly
 
-# pdf is the survey report (the contract's format); infographic-pdf is an extension.
-FORMATS: dict[str, Callable[..., Any]] = {
-    "xlsx": write_xlsx, "csv": write_csv, "pdf": write_pdf_report, "png": write_png,
-    "infographic-pdf": write_infographic_pdf,
-}
+# The same writers the dashboard's download links use (survey_app.results.downloads).
+FORMATS: dict[str, Callable[..., Any]] = {name: spec.write for name, spec in EXPORTS.items()}
 
 
 @click.command("export")
@@ -38,18 +29,23 @@ FORMATS: dict[str, Callable[..., Any]] = {
               help="pdf = survey report; png / infographic-pdf = infographic")
 @click.option("--out", required=True, help="File to write (replaced only when complete).")
 @click.option("--service", default=None, help="Service code; default the whole unit.")
+@click.option("--counter", default=None, help="Counter code (with --service).")
 @click.option("--instrument", "slug", default="ikm", show_default=True)
 @click.option("--weights", type=click.Choice(("exact", "compat-0.111")), default="exact",
               show_default=True, help="compat-0.111 reproduces old reports (caps at 99.9).")
 @friendly
 def export_command(unit: str, date_from: str, date_to: str, fmt: str, out: str,
-                   service: str | None, slug: str, weights: str) -> None:
+                   service: str | None, counter: str | None, slug: str,
+                   weights: str) -> None:
     """Write publication files of an index: xlsx, csv, pdf report, png infographic."""
     period = period_from_dates(date_from, date_to)
     instruments.latest(slug)  # unknown instrument: a clear error before any query
     u = orgs.find_unit(db.session, unit)
     s = orgs.find_service(db.session, u, service) if service else None
-    report = build_report(db.session, u, slug, period, s, weights=weights)
+    if counter and s is None:
+        raise click.ClickException("--counter needs --service")
+    c = orgs.find_counter(s, counter) if s and counter else None
+    report = build_report(db.session, u, slug, period, s, c, weights=weights)
     with atomic_path(out) as temp:
         FORMATS[fmt](db.session, report, temp)
     click.echo(f"wrote {out}")

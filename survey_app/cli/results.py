@@ -11,17 +11,26 @@ import instruments
 
 from .. import orgs
 from ..db import db
+from ..inputs import INT32_MAX, parse_int
+from ..results.basis import COMPAT, conversion_derived, conversion_text
 from ..results.period import period_from_dates
 from ..results.report import build_report
 from .common import friendly
 
 
-@click.command("sample-size")
-@click.argument("population", type=int)
+@click.command("sample-size", context_settings={"ignore_unknown_options": True})
+@click.argument("population", nargs=-1, metavar="N")
 @friendly
-def sample_size(population: int) -> None:
+def sample_size(population: tuple[str, ...]) -> None:
     """Krejcie & Morgan minimum sample for a population of N service users."""
-    click.echo(analysis.krejcie_morgan(population))
+    # Taken as text (and "-5" not read as an option) so every bad N gets one line, exit 1.
+    n = parse_int(population[0], lo=1) if len(population) == 1 else None
+    if n is None:
+        given = " ".join(population) or "nothing"
+        raise click.ClickException(
+            f"N must be one positive whole number (digits 0-9, at most {INT32_MAX}), "
+            f"got {given[:40]!r}")
+    click.echo(analysis.krejcie_morgan(n))
 
 
 def _index(unit: str, slug: str, date_from: str, date_to: str, service: str | None,
@@ -42,9 +51,20 @@ def _index(unit: str, slug: str, date_from: str, date_to: str, service: str | No
     for e in r.elements:
         nrr = "-" if e.nrr is None else f"{analysis.round_half_up(e.nrr, 2):.2f}"
         click.echo(f"  {e.code:<12} n={e.n:<6} NRR={nrr}")
-    click.echo(f"  index {analysis.round_half_up(r.index, 2):.2f}  converted "
+    inst = report.instrument
+    derived = " (derived)" if conversion_derived(inst.scale_max) else ""
+    click.echo(f"  index {analysis.round_half_up(r.index, 2):.2f}  converted{derived} "
                f"{analysis.round_half_up(r.converted, 2):.2f}  mutu {r.category.mutu} "
-               f"({r.category.kinerja_id})")
+               f"({r.category.kinerja_id}){derived}")
+    if r.weights == COMPAT:
+        click.echo("  weights compat-0.111: 0.111 per element, for reproducing old reports only "
+                   "(a perfect score is 99.90)")
+    elif r.weights == "declared":
+        click.echo("  weights declared by the instrument, renormalised over the answered elements")
+    if derived:
+        formula = conversion_text(inst.scale_max, inst.conversion_factor, "index")
+        click.echo(f"  derived: converted = {formula}, classified with the IKM bounds by "
+                   "analogy (no official table)")
     if r.omitted:
         click.echo(f"  not answered, weight spread over the others: {', '.join(r.omitted)}")
 

@@ -11,7 +11,7 @@ from ..db import db
 from ..models import Publication, Unit
 from ..orgs import NotFound, find_unit
 from .exports.infographic import figures_frozen, render_png
-from .services import publications_of
+from .services import public_profile, publications_of
 
 bp = Blueprint("public", __name__, url_prefix="/hasil")
 
@@ -49,8 +49,9 @@ def publication(code: str, pub_id: int) -> str:
         else Publication.service_id == pub.service_id,
         Publication.period_from == pub.period_from, Publication.period_to == pub.period_to,
     ).order_by(Publication.revision)).all()
-    return render_template("public/publication.html", unit=unit, pub=pub,
-                           fig=json.loads(pub.figures), revisions=revisions)
+    fig = json.loads(pub.figures)
+    return render_template("public/publication.html", unit=unit, pub=pub, fig=fig,
+                           profile=public_profile(fig), revisions=revisions)
 
 
 @bp.get("/<code>/<int:pub_id>/infografis.png")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -15,23 +16,31 @@ import instruments
 from ..models import Counter, FollowUpItem, Publication, Service, ServicePopulation, Unit, User
 from .followup import ensure_plan
 from .period import Period
-from .queries import element_counts_by, profile_counts, response_counts_by
+from .queries import Selection, element_counts_by, profile_counts, response_counts_by, suggestions
 from .report import (
     IndexReport,
-    NoData,
     build_report,
     categories_of,
     declared_weights,
     reliability_for,
     selection,
 )
+from .smallgroups import suppress_profile
 
-SMALL_GROUP = 5  # published breakdown cells below this are shown as "<5"
 TREND_PERIODS = 4
+SARAN_PAGE = 50  # suggestions per dashboard page
 
 
 class PublishError(ValueError):
     """A publication that cannot be made as asked."""
+
+
+class NotPublishable(ValueError):
+    """A selection that is never published (a counter, or compatibility weights)."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(f"a selection with this {why} cannot be published")
+        self.why = why
 
 
 @dataclass(frozen=True)
@@ -43,22 +52,70 @@ class Comparison:
     result: analysis.IndexResult | None
 
 
+@dataclass(frozen=True)
+class SaranPage:
+    """One page of the suggestions list."""
+
+    total: int
+    items: list[tuple[datetime, str]]
+    page: int
+    pages: int
+
+    @property
+    def has_previous(self) -> bool:
+        """A page before this one exists."""
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        """A page after this one exists."""
+        return self.page < self.pages
+
+
+def weights_mode(report: IndexReport) -> str:
+    """The `build_report` weights argument that gave this report ("declared" comes from exact)."""
+    return "compat-0.111" if report.result.weights == "compat-0.111" else "exact"
+
+
 def trend(session: Session, report: IndexReport) -> list[tuple[Period, IndexReport | None]]:
-    """This period (the report itself) and the ones before it, oldest first."""
+    """This period (the report itself) and the ones before it, oldest first, same weights."""
     periods = [report.period]
     for _ in range(TREND_PERIODS - 1):
         periods.insert(0, periods[0].previous())
     return [(p, report if p == report.period else _maybe(
-        session, report.unit, report.instrument.slug, p, report.service, report.counter))
-        for p in periods]
+        session, report.unit, report.instrument.slug, p, report.service, report.counter,
+        weights_mode(report))) for p in periods]
 
 
 def _maybe(session: Session, unit: Unit, slug: str, period: Period, service: Service | None,
-           counter: Counter | None = None) -> IndexReport | None:
+           counter: Counter | None = None, weights: str = "exact") -> IndexReport | None:
     try:
-        return build_report(session, unit, slug, period, service, counter)
-    except NoData:
+        return build_report(session, unit, slug, period, service, counter, weights)
+    except ValueError:  # NoData, or compat weights without nine answered elements
         return None
+
+
+def saran_page(session: Session, sel: Selection, search: str | None, page: int) -> SaranPage:
+    """Suggestions newest first, SARAN_PAGE at a time; a page past the end shows the last."""
+    page = max(page, 1)
+    total, items = suggestions(session, sel, search, limit=SARAN_PAGE,
+                               offset=(page - 1) * SARAN_PAGE)
+    pages = max(1, -(-total // SARAN_PAGE))
+    if page > pages:  # a stale link after a narrower search: the last page, not nothing
+        page = pages
+        _, items = suggestions(session, sel, search, limit=SARAN_PAGE,
+                               offset=(page - 1) * SARAN_PAGE)
+    return SaranPage(total, items, page, pages)
+
+
+def publish_refusal(counter: Counter | None, weights: str) -> str | None:
+    """Why this selection cannot be published, or None: publications are per unit or service
+    (a counter's figures are not published), with exact weights only."""
+    if counter is not None:
+        return "counter"
+    if weights != "exact":
+        return "weights"
+    return None
 
 
 def comparison(session: Session, report: IndexReport) -> list[Comparison]:
@@ -69,13 +126,18 @@ def comparison(session: Session, report: IndexReport) -> list[Comparison]:
         else ("counter_id", [(c.id, c.name) for c in report.service.counters])
     counts = element_counts_by(session, sel, by)
     sizes = response_counts_by(session, sel, by)
+    weights = weights_mode(report)
     rows = []
     for key, label in groups:
         found = {c: v for c, v in counts.get(key, {}).items() if c in inst.codes}
-        result = analysis.compute_index(
-            found, inst.codes, scale=(inst.scale_min, inst.scale_max),
-            conversion_factor=inst.conversion_factor, categories=categories_of(inst),
-            item_weights=declared_weights(inst)) if found else None
+        try:
+            result = analysis.compute_index(
+                found, inst.codes, weights=weights, scale=(inst.scale_min, inst.scale_max),
+                conversion_factor=inst.conversion_factor, categories=categories_of(inst),
+                item_weights=declared_weights(inst) if weights == "exact" else None,
+            ) if found else None
+        except ValueError:  # compat weights need nine answered elements
+            result = None
         rows.append(Comparison(label, sizes.get(key, 0), result))
     return rows
 
@@ -128,14 +190,12 @@ def update_plan(session: Session, report: IndexReport, rows: dict[int, dict[str,
     session.commit()
 
 
-def hide_small(counts: dict[str, dict[str, int]]) -> dict[str, dict[str, int | str]]:
-    """Profile breakdowns with cells under SMALL_GROUP shown as '<5'."""
-    return {name: {k: (v if v >= SMALL_GROUP else f"<{SMALL_GROUP}") for k, v in cells.items()}
-            for name, cells in counts.items()}
-
-
 def frozen_figures(session: Session, report: IndexReport) -> dict[str, Any]:
-    """What a publication keeps: the index JSON, profile (small groups hidden), plan, alpha."""
+    """What a publication keeps: the index JSON, profile (small groups hidden), plan, alpha.
+
+    The published profile follows `smallgroups.suppress_small`, the rule of the PNG and PDF:
+    no hidden group can be worked out from the total and the groups shown.
+    """
     sel = selection(report.unit, report.instrument.slug, report.period, report.service)
     reliability = reliability_for(session, report)
     profile = profile_counts(session, sel) if report.instrument.profile else None
@@ -144,7 +204,7 @@ def frozen_figures(session: Session, report: IndexReport) -> dict[str, Any]:
         "unit_name": report.unit.name,
         "service_name": report.service.name if report.service else None,
         "period_label": report.period.label(),
-        "profile": hide_small(profile) if profile else None,
+        "profile": suppress_profile(profile) if profile else None,
         # Raw counts stay in the database only; every public rendering hides small groups.
         "profile_raw": profile,
         "element_names": {item.code: {"id": item.name.id, "en": item.name.en}
@@ -154,6 +214,27 @@ def frozen_figures(session: Session, report: IndexReport) -> dict[str, Any]:
                  for p in ensure_plan(session, report)],
         "alpha": reliability.alpha if reliability else None,
     }
+
+
+def public_profile(fig: dict[str, Any]) -> dict[str, dict[str, str]] | None:
+    """The profile a public page shows, re-derived from the frozen raw counts with the current
+    rule (so a publication frozen under an older rule is shown safely too)."""
+    raw = fig.get("profile_raw")
+    if not raw:
+        return None
+    return suppress_profile(raw)
+
+
+def publications_for(session: Session, unit: Unit, slug: str, period: Period,
+                     service: Service | None) -> list[Publication]:
+    """Every revision published for exactly this instrument, period and service (None: the
+    whole unit), oldest first."""
+    same_service = (Publication.service_id == service.id if service
+                    else Publication.service_id.is_(None))
+    return list(session.scalars(select(Publication).where(
+        Publication.unit_id == unit.id, Publication.instrument_slug == slug, same_service,
+        Publication.period_from == period.start, Publication.period_to == period.end,
+    ).order_by(Publication.revision)))
 
 
 def publications_of(session: Session, unit: Unit, current_only: bool = True) -> list[Publication]:
@@ -167,13 +248,12 @@ def publications_of(session: Session, unit: Unit, current_only: bool = True) -> 
 
 def publish(session: Session, report: IndexReport, user: User, reason: str = "") -> Publication:
     """Freeze the period's figures; publishing the same period again needs a recorded reason."""
-    same_service = (Publication.service_id == report.service.id if report.service
-                    else Publication.service_id.is_(None))
-    previous = session.scalars(select(Publication).where(
-        Publication.unit_id == report.unit.id, same_service,
-        Publication.instrument_slug == report.instrument.slug,
-        Publication.period_from == report.period.start, Publication.period_to == report.period.end,
-    ).order_by(Publication.revision.desc())).first()
+    refusal = publish_refusal(report.counter, weights_mode(report))
+    if refusal is not None:
+        raise NotPublishable(refusal)
+    revisions = publications_for(session, report.unit, report.instrument.slug, report.period,
+                                 report.service)
+    previous = revisions[-1] if revisions else None
     reason = reason.strip()
     if previous is not None and not reason:
         raise PublishError("this period is already published: give a reason to publish it again")

@@ -167,9 +167,10 @@ def test_public_page_hides_small_groups(runner, session, client, tmp_path):
     pub = session.scalars(select(Publication)).one()
     anonymous = client.application.test_client()
     public = anonymous.get(f"/hasil/U1/{pub.id}").get_data(as_text=True)
-    # 7 respondents: L 4, P 3 -> both under 5; SMA 6 shown, S3 1 hidden
+    # 7 respondents: L 4, P 3 -> both under 5; S3 1 hidden, and SMA 6 hidden too, else the
+    # total 7 would give S3 away (7 - 6 = 1)
     assert "L: &lt;5" in public and "P: &lt;5" in public
-    assert "SMA: 6" in public and "S3: &lt;5" in public
+    assert "SMA: ≥5" in public and "S3: &lt;5" in public and "SMA: 6" not in public
     assert anonymous.get("/hasil/NOPE").status_code == 404
     assert anonymous.get(f"/hasil/U1/{pub.id + 99}").status_code == 404
 

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 from ...profile import EDUCATION, OCCUPATION, SEX
 from ..queries import raw_answers
 from ..report import IndexReport, selection
+from ..smallgroups import suppress_small
 
 Out = str | os.PathLike[str] | BinaryIO
-MIN_GROUP = 5  # a breakdown cell below this is hidden: small groups must not single anyone out
 ALL_SERVICES = "Semua layanan"
+WITHHELD = "Tidak ditampilkan: terlalu sedikit responden (withheld: too few respondents)"
 OMITTED_NOTE = ("Unsur yang tidak dijawab siapa pun tidak dihitung dan bobotnya dibagi ke unsur "
                 "lain (an element nobody answered is left out and its weight spread).")
 GROUP_LABELS = {"L": "Laki-laki", "P": "Perempuan", "tidak_sekolah": "Tidak sekolah",
@@ -88,25 +89,9 @@ def breakdown(field: str, counts: dict[str, int]) -> list[tuple[str, str]]:
     keys = sorted(counts, key=lambda k: (k == "-", order.index(k) if k in order else len(order),
                                          k))
     shown = suppress_small(counts)
+    if counts and not shown:  # even hiding every group would single someone out
+        return [(WITHHELD, "-")]
     return [(group_label(k), shown[k]) for k in keys]
-
-
-def suppress_small(counts: dict[str, int]) -> dict[str, str]:
-    """Counts as printed: under 5 as "<5", and enough others as "≥5" that none can be derived."""
-    hidden = {k for k, n in counts.items() if n < MIN_GROUP}
-
-    def pinned() -> bool:
-        if len(hidden) == 1:
-            return True
-        total = sum(counts[k] for k in hidden)
-        lowest = sum(1 if counts[k] < MIN_GROUP else MIN_GROUP for k in hidden)
-        small = all(counts[k] < MIN_GROUP for k in hidden)
-        return total == lowest or (small and total == (MIN_GROUP - 1) * len(hidden))
-
-    while hidden and len(hidden) < len(counts) and pinned():
-        hidden.add(min((k for k in counts if k not in hidden), key=lambda k: counts[k]))
-    return {k: (f"<{MIN_GROUP}" if n < MIN_GROUP else f"≥{MIN_GROUP}") if k in hidden else str(n)
-            for k, n in counts.items()}
 
 
 @contextmanager

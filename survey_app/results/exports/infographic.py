@@ -13,6 +13,7 @@ import analysis
 import instruments
 from instruments import Instrument
 
+from ..basis import COMPAT, COMPAT_SHORT, conversion_derived, derived_short
 from ..queries import profile_counts
 from ..report import IndexReport, selection
 from .common import ALL_SERVICES, Out, binary_out, breakdown, element_name, service_label
@@ -21,6 +22,8 @@ from .fonts import ExportPDF, image_font
 SIZE = (1080, 1350)
 NAVY, INK, MUTED, TRACK, PAPER = "#0b3d91", "#1f2933", "#52606d", "#e4e7eb", "#ffffff"
 GRADE = ("#1b8a3a", "#1565c0", "#ef6c00", "#c62828")  # best category first
+WARN = "#8a4b00"
+NOTES_TOP, NOTE_STEP = 572, 30  # labels between the value box and the respondents
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,17 @@ class Figures:
     elements: tuple[tuple[str, float | None], ...]  # (name, NRR)
     scale: tuple[int, int]
     omitted: tuple[str, ...]
+    weights: str = "exact"
+    conversion_factor: float = 25.0
+
+    def notes(self) -> list[str]:
+        """Labels printed under the value: compatibility weights, a derived conversion."""
+        out = []
+        if self.weights == COMPAT:
+            out.append(COMPAT_SHORT)
+        if conversion_derived(self.scale[1]):
+            out.append(derived_short(self.scale[1], self.conversion_factor))
+        return out
 
 
 def title_of(instrument: Instrument) -> str:
@@ -65,7 +79,7 @@ def figures_of(session: Session, report: IndexReport) -> Figures:
         r.category.mutu, r.category.kinerja_id, _rank(inst, r.category.letter), report.n,
         profile, report.period.label(),
         tuple((element_name(report, e.code), e.nrr) for e in r.elements),
-        (inst.scale_min, inst.scale_max), r.omitted)
+        (inst.scale_min, inst.scale_max), r.omitted, r.weights, inst.conversion_factor)
 
 
 def figures_frozen(fig: dict[str, Any]) -> Figures:
@@ -78,7 +92,9 @@ def figures_frozen(fig: dict[str, Any]) -> Figures:
         inst.index_name, ix["converted"], ix["mutu"], ix["kinerja"], _rank(inst, ix["mutu"]),
         ix["n"], fig.get("profile_raw"), fig["period_label"],
         tuple((names.get(e["code"], {}).get("id", e["code"]), e["nrr"]) for e in ix["elements"]),
-        (ix["scale"]["min"], ix["scale"]["max"]), tuple(ix.get("omitted", [])))
+        (ix["scale"]["min"], ix["scale"]["max"]), tuple(ix.get("omitted", [])),
+        ix.get("weights", "exact"),
+        float(ix["scale"].get("conversion_factor") or 100 / ix["scale"]["max"]))
 
 
 def _fit(draw: ImageDraw.ImageDraw, text: str, width: int, size: int,
@@ -111,7 +127,11 @@ def render_png(f: Figures) -> bytes:
     kinerja = f"Kinerja: {f.kinerja}"
     d.text((815, 495), kinerja, font=_fit(d, kinerja, 300, 30, True), fill=INK, anchor="mm")
 
-    top = _respondents(d, f, 590)
+    notes = f.notes()
+    for i, note in enumerate(notes):
+        d.text((mid, NOTES_TOP + i * NOTE_STEP), note, font=_fit(d, note, 940, 24, True),
+               fill=WARN, anchor="mm")
+    top = _respondents(d, f, 590 + NOTE_STEP * len(notes))
     period = f"Periode survei: {f.period}"
     d.text((90, top), period, font=_fit(d, period, 900, 28, True), fill=INK)
     _bars(d, f, top + 60, 1215 if f.omitted else 1240)
@@ -181,9 +201,11 @@ def write_infographic_pdf(session: Session, report: IndexReport, out: Out) -> No
     pdf = ExportPDF(unit="pt", format=SIZE)
     pdf.set_margin(0)
     pdf.set_auto_page_break(False)
+    figures = figures_of(session, report)
     pdf.set_title(f"{title_of(report.instrument)} - {report.unit.name}")
+    if figures.notes():  # the image carries them; the metadata makes them searchable too
+        pdf.set_subject("; ".join(figures.notes()))
     pdf.add_page()
-    pdf.image(io.BytesIO(render_png(figures_of(session, report))), x=0, y=0, w=SIZE[0],
-              h=SIZE[1])
+    pdf.image(io.BytesIO(render_png(figures)), x=0, y=0, w=SIZE[0], h=SIZE[1])
     with binary_out(out) as handle:
         handle.write(bytes(pdf.output()))

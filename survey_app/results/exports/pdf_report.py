@@ -8,11 +8,12 @@ from sqlalchemy.orm import Session
 
 import analysis
 
+from ..basis import conversion_derived, conversion_text, derived_note, weights_note
 from ..followup import PRIORITIES, plan_for
 from ..queries import profile_counts
 from ..report import IndexReport, reliability_for, selection
+from ..smallgroups import MIN_GROUP
 from .common import (
-    MIN_GROUP,
     OMITTED_NOTE,
     PROFILE_TITLES,
     Out,
@@ -61,6 +62,11 @@ def write_pdf_report(session: Session, report: IndexReport, out: Out) -> None:
              f"nilai konversi: {_num(r.converted)}; mutu pelayanan: {r.category.mutu}; "
              f"kinerja unit: {r.category.kinerja_id} ({r.category.kinerja_en}). "
              f"Interval kepercayaan 95% nilai konversi (95% CI): {ci}.", bold=True)
+    if conversion_derived(inst.scale_max):
+        pdf.para("Nilai konversi dan kategori di atas adalah turunan (analogi batas IKM, tanpa "
+                 "tabel resmi; derived by analogy).")
+    if r.weights != "exact":
+        pdf.para(weights_note(r.weights))
     if r.omitted:
         pdf.para(f"Tidak dijawab: {', '.join(r.omitted)}. {OMITTED_NOTE}")
     _reliability(pdf, session, report)
@@ -73,17 +79,23 @@ def _method(pdf: ExportPDF, report: IndexReport) -> None:
     inst, r, s = report.instrument, report.result, report.sample
     k = sum(1 for e in r.elements if e.n)
     weights = (f"Bobot setiap unsur 1/k = 1/{k} persis (k = jumlah unsur yang dijawab)."
-               if r.weights == "exact" else
-               f"Bobot {next(e.weight for e in r.elements if e.n)!r} per unsur: mode kompatibilitas"
-               " untuk mereproduksi laporan lama (compatibility mode).")
+               if r.weights == "exact" else weights_note(r.weights))
+    derived = derived_note(inst.scale_max, inst.conversion_factor)
     pdf.heading("1. Metode (method)")
-    pdf.para(f"Dasar: {inst.source} ({inst.title.id}, instrumen {inst.slug} {inst.version}). "
-             f"Jawaban berskala {inst.scale_min}-{inst.scale_max}. NRR unsur = jumlah nilai "
-             "jawaban / jumlah responden yang menjawab unsur itu. Indeks = jumlah (NRR x bobot). "
-             f"Nilai konversi = indeks x {inst.conversion_factor:g}. {weights} {OMITTED_NOTE} "
-             "Dihitung tanpa pembulatan; pembulatan (2 desimal, half-up) hanya untuk tampilan.")
+    pdf.para(f"Dasar instrumen: {inst.source} ({inst.title.id}, instrumen {inst.slug} "
+             f"{inst.version}). Jawaban berskala {inst.scale_min}-{inst.scale_max}. NRR unsur = "
+             "jumlah nilai jawaban / jumlah responden yang menjawab unsur itu. Indeks = jumlah "
+             f"(NRR x bobot). Nilai konversi = "
+             f"{conversion_text(inst.scale_max, inst.conversion_factor)}. {weights} "
+             f"{OMITTED_NOTE} Dihitung tanpa pembulatan; pembulatan (2 desimal, half-up) hanya "
+             "untuk tampilan.")
+    if derived:
+        pdf.para(derived, bold=True)
     table = sorted(inst.categories, key=lambda c: c.lower, reverse=True)
     upper = [inst.scale_max * inst.conversion_factor] + [c.lower - 0.01 for c in table[:-1]]
+    if derived:
+        pdf.para(f"Tabel kategori IKM (PermenPAN-RB 14/2017), dipakai untuk skala "
+                 f"{inst.scale_min}-{inst.scale_max} secara analogi:")
     pdf.grid(("Mutu", "Nilai konversi", "Kinerja unit pelayanan"), [
         (c.letter, f"{_num(c.lower)} - {_num(top)}", f"{c.kinerja.id} ({c.kinerja.en})")
         for c, top in zip(table, upper, strict=True)
@@ -106,8 +118,8 @@ def _respondents(pdf: ExportPDF, session: Session, report: IndexReport) -> None:
     counts = profile_counts(session, selection(report.unit, report.instrument.slug,
                                                report.period, report.service, report.counter))
     pdf.para(f"Jumlah responden: {report.n}. Kelompok dengan kurang dari {MIN_GROUP} responden "
-             f"ditulis <{MIN_GROUP} (bila perlu satu kelompok lain ≥{MIN_GROUP}) agar tidak ada "
-             "responden yang dapat dikenali.")
+             f"ditulis <{MIN_GROUP} (bila perlu kelompok lain ditulis ≥{MIN_GROUP}, atau "
+             "rinciannya tidak ditampilkan) agar tidak ada responden yang dapat dikenali.")
     rows = [(PROFILE_TITLES[field] if i == 0 else "", label, shown)
             for field in ("jenis_kelamin", "pendidikan", "pekerjaan", "usia")
             for i, (label, shown) in enumerate(breakdown(field, counts.get(field, {})))]

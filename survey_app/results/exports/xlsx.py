@@ -10,7 +10,8 @@ from xlsxwriter.utility import xl_col_to_name
 
 import analysis
 
-from ..report import IndexReport
+from ..basis import conversion_derived, conversion_formula, derived_note, weights_note
+from ..report import IndexReport, declared_weights
 from .common import OMITTED_NOTE, Out, binary_out, raw_rows, service_label
 
 DATA_HEAD = ("submitted_at", "service", "counter", "source", "jenis_kelamin", "usia",
@@ -19,6 +20,7 @@ NRR_HEAD = ("Kode (code)", "Unsur (element)", "n", "Jumlah (sum)", "NRR", "Bobot
             "NRR x bobot")
 INDEX_CELLS = {"index": "B2", "converted": "B3", "rounded": "B4", "mutu": "B5", "kinerja": "B6",
                "n": "B7"}
+DECLARED_HEAD = "Bobot instrumen (declared weight)"
 CATEGORY_ROW = 10  # first category row (1-based) on the Index sheet
 
 
@@ -40,6 +42,20 @@ def write_xlsx(session: Session, report: IndexReport, out: Out, *,
 def _fixed_weight(report: IndexReport) -> float:
     """The one weight every answered element has in a fixed-weight (compatibility) mode."""
     return next(e.weight for e in report.result.elements if e.n)
+
+
+def _weight_formula(report: IndexReport, row: int, k: int) -> str:
+    """An element's weight on the NRR sheet, as analysis.compute_index weighs it.
+
+    exact: 1/k over the answered elements; declared: the element's own weight (column H) over
+    the sum of the answered elements' weights; compat-0.111: the fixed weight.
+    """
+    answered = f'$C$2:$C${k + 1},">0"'
+    if report.result.weights == "exact":
+        return f"1/COUNTIF({answered})"
+    if report.result.weights == "declared":
+        return f"H{row}/SUMIF({answered},$H$2:$H${k + 1})"
+    return repr(_fixed_weight(report))
 
 
 def _data_sheet(session: Session, book: Any, report: IndexReport, fmt: dict[str, Any]) -> int:
@@ -68,14 +84,19 @@ def _nrr_sheet(book: Any, report: IndexReport, last: int, fmt: dict[str, Any],
                cache: bool) -> None:
     sheet = book.add_worksheet("NRR")
     sheet.set_column(1, 1, 34)
-    sheet.set_column(2, 6, 13)
+    sheet.set_column(2, 7, 13)
     sheet.write_row(0, 0, NRR_HEAD, fmt["bold"])
     codes, elements = report.instrument.codes, report.result.elements
     k = len(elements)
-    weight = (f'1/COUNTIF($C$2:$C${k + 1},">0")' if report.result.weights == "exact"
-              else repr(_fixed_weight(report)))
+    declared = declared_weights(report.instrument) if report.result.weights == "declared" \
+        else None
+    if declared is not None:
+        sheet.write_string(0, 7, DECLARED_HEAD, fmt["bold"])
     for i, e in enumerate(elements, start=1):
         x, col = i + 1, xl_col_to_name(len(DATA_HEAD) + codes.index(e.code))
+        weight = _weight_formula(report, x, k)
+        if declared is not None:
+            sheet.write_number(i, 7, declared[e.code], fmt["4"])
         rng = f"Data!${col}$2:${col}${max(last + 1, 2)}"
         sheet.write_string(i, 0, e.code)
         sheet.write_string(i, 1, report.instrument.item(e.code).name.id)
@@ -106,16 +127,18 @@ def _index_sheet(book: Any, report: IndexReport, last: int, fmt: dict[str, Any],
             formula = f"IF(B4>=$B${row},${label_col}${row},{formula})"
         return "=" + formula
 
+    derived = " (turunan, analogi IKM)" if conversion_derived(inst.scale_max) else ""
     sheet.write_row(0, 0, ("Besaran (quantity)", "Nilai (value)"), fmt["bold"])
     lines = [
         (f"Indeks {inst.index_name} ({inst.scale_min}-{inst.scale_max})",
          f"=SUM(NRR!$G$2:$G${k + 1})", r.index, fmt["4"]),
-        (f"Nilai konversi (x {inst.conversion_factor:g})", f"=B2*{inst.conversion_factor!r}",
+        (_converted_label(report), conversion_formula("B2", inst.scale_max,
+                                                      inst.conversion_factor),
          r.converted, fmt["4"]),
         ("Dibulatkan (rounded)", "=ROUND(B3,2)", analysis.round_half_up(r.converted, 2),
          fmt["2"]),
-        ("Mutu pelayanan", nested_if("A"), r.category.mutu, None),
-        ("Kinerja unit pelayanan", nested_if("C"), r.category.kinerja_id, None),
+        ("Mutu pelayanan" + derived, nested_if("A"), r.category.mutu, None),
+        ("Kinerja unit pelayanan" + derived, nested_if("C"), r.category.kinerja_id, None),
         ("Jumlah responden", f"=COUNT(Data!$A$2:$A${max(last + 1, 2)})", report.n, None),
     ]
     for i, (label, formula, value, cell_fmt) in enumerate(lines, start=1):
@@ -124,8 +147,19 @@ def _index_sheet(book: Any, report: IndexReport, last: int, fmt: dict[str, Any],
     sheet.write_row(CATEGORY_ROW - 2, 0, ("Mutu", "Batas bawah konversi", "Kinerja"), fmt["bold"])
     for i, c in enumerate(table):
         sheet.write_row(CATEGORY_ROW - 1 + i, 0, (c.letter, c.lower, c.kinerja.id))
-    sheet.write_string(CATEGORY_ROW + len(table), 0, OMITTED_NOTE)
+    notes = (OMITTED_NOTE, derived_note(inst.scale_max, inst.conversion_factor),
+             weights_note(r.weights))
+    for i, note in enumerate(n for n in notes if n):
+        sheet.write_string(CATEGORY_ROW + len(table) + i, 0, note)
     return sheet
+
+
+def _converted_label(report: IndexReport) -> str:
+    """"Nilai konversi (x 25)", or "(indeks / 6 x 100, turunan)" for a derived conversion."""
+    inst = report.instrument
+    if conversion_derived(inst.scale_max):
+        return f"Nilai konversi (indeks / {inst.scale_max} x 100, turunan / derived)"
+    return f"Nilai konversi (x {inst.conversion_factor:g})"
 
 
 def _info_sheet(book: Any, report: IndexReport, fmt: dict[str, Any]) -> None:
@@ -133,16 +167,18 @@ def _info_sheet(book: Any, report: IndexReport, fmt: dict[str, Any]) -> None:
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, 1, 90)
     inst, r = report.instrument, report.result
-    weights = ("1/k persis, k = jumlah unsur yang dijawab (exact)" if r.weights == "exact" else
-               f"{r.weights}: bobot tetap {_fixed_weight(report)!r} per unsur, hanya untuk "
-               "mereproduksi laporan lama (compatibility mode)")
+    weights = ("1/k persis, k = jumlah unsur yang dijawab (exact)" if r.weights == "exact"
+               else f"{r.weights}: {weights_note(r.weights)}")
+    scale = f"{inst.scale_min}-{inst.scale_max}, konversi x {inst.conversion_factor:g}"
+    if conversion_derived(inst.scale_max):
+        scale = f"{inst.scale_min}-{inst.scale_max}. " + derived_note(inst.scale_max,
+                                                                     inst.conversion_factor)
     rows = (
         ("Unit", f"{report.unit.code} - {report.unit.name}"),
         ("Layanan (service)", service_label(report)),
         ("Periode (period)", report.period.label()),
         ("Instrumen", f"{inst.title.id} ({inst.slug} {inst.version}, {inst.source})"),
-        ("Skala (scale)",
-         f"{inst.scale_min}-{inst.scale_max}, konversi x {inst.conversion_factor:g}"),
+        ("Skala (scale)", scale),
         ("Bobot (weights)", weights),
         ("Catatan (note)", OMITTED_NOTE),
         ("Tidak dijawab", ", ".join(r.omitted) or "-"),
