@@ -4,6 +4,7 @@ PY     := $(VENV)/bin/python
 APP    := $(VENV)/bin/survey-app
 PYTEST := $(PY) -m pytest
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+HOST   ?= 127.0.0.1
 TRANSLATIONS := survey_app/translations
 
 .PHONY: install run test test-sqlite test-postgres lint translations extract-messages bench clean
@@ -25,7 +26,7 @@ extract-messages: $(VENV)/.installed
 
 run: install
 	$(APP) demo
-	$(APP) serve --host 127.0.0.1 --port 5000
+	$(APP) serve --host $(HOST) --port 5000
 
 # SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (CI sets it).
 test: install
