@@ -19,8 +19,11 @@ from .report import IndexReport, build_report, reliability_for, selection
 
 
 def dashboard_report(session: Session, unit: Unit, f: Filters) -> IndexReport:
-    """The selection's report (NoData, or ValueError for weights the data cannot take)."""
-    return build_report(session, unit, f.slug, f.period, f.service, f.counter, f.weights)
+    """The selection's report (NoData, or ValueError for weights the data cannot take), from
+    the per-service (or per-counter) aggregates the comparison table shows: one pass over the
+    answers for both."""
+    by = None if f.counter else ("service_id" if f.service is None else "counter_id")
+    return build_report(session, unit, f.slug, f.period, f.service, f.counter, f.weights, by=by)
 
 
 def publication_box(session: Session, unit: Unit, f: Filters) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -79,9 +80,40 @@ def element_counts_by(session: Session, sel: Selection, by: str
 
 def response_counts_by(session: Session, sel: Selection, by: str) -> dict[int | None, int]:
     """Questionnaires per group ("service_id" or "counter_id")."""
-    group = getattr(Response, by)
-    rows = session.execute(select(group, func.count()).where(*sel.where()).group_by(group))
-    return {key: int(n) for key, n in rows}
+    return {key: people.responses for key, people in respondents_by(session, sel, by).items()}
+
+
+@dataclass(frozen=True)
+class Grouped:
+    """A selection's answer counts and respondents per service or counter: one pass each for a
+    comparison table, whose sums are the selection's own figures (so its report needs no
+    second pass over the answers)."""
+
+    by: str
+    counts: dict[int | None, dict[str, dict[int, int]]]
+    people: dict[int | None, Respondents]
+
+    def total_counts(self) -> dict[str, dict[int, int]]:
+        """Answer counts per element and value over every group."""
+        out: dict[str, dict[int, int]] = {}
+        for group in self.counts.values():
+            for code, values in group.items():
+                mine = out.setdefault(code, {})
+                for value, n in values.items():
+                    mine[value] = mine.get(value, 0) + n
+        return out
+
+    def total_people(self) -> Respondents:
+        """Respondents over every group."""
+        groups = list(self.people.values())
+        return Respondents(sum(g.responses for g in groups), sum(g.answered for g in groups),
+                           math.fsum(g.total for g in groups),
+                           math.fsum(g.total_sq for g in groups))
+
+
+def grouped(session: Session, sel: Selection, by: str) -> Grouped:
+    """Answer counts and respondents of `sel` per `by` ("service_id" or "counter_id")."""
+    return Grouped(by, element_counts_by(session, sel, by), respondents_by(session, sel, by))
 
 
 @dataclass(frozen=True)
@@ -105,14 +137,26 @@ def respondents(session: Session, sel: Selection) -> Respondents:
 
     The score is computed in float8 (`CAST(... AS DOUBLE PRECISION)`): a literal 1.0 would make
     PostgreSQL go through NUMERIC for every row, about three times slower."""
+    return _respondents(session.execute(select(*_respondent_columns()).where(*sel.where())).one())
+
+
+def _respondent_columns() -> list[Any]:
     answered = Response.answer_count > 0
     score = cast(Response.answer_sum, Double) / cast(Response.answer_count, Double)
-    row = session.execute(
-        select(func.count(), func.sum(case((answered, 1), else_=0)),
-               func.sum(case((answered, score))), func.sum(case((answered, score * score))))
-        .where(*sel.where())
-    ).one()
+    return [func.count(), func.sum(case((answered, 1), else_=0)),
+            func.sum(case((answered, score))), func.sum(case((answered, score * score)))]
+
+
+def _respondents(row: Sequence[Any]) -> Respondents:
     return Respondents(int(row[0]), int(row[1] or 0), float(row[2] or 0.0), float(row[3] or 0.0))
+
+
+def respondents_by(session: Session, sel: Selection, by: str) -> dict[int | None, Respondents]:
+    """`respondents` per group ("service_id" or "counter_id"), in one pass."""
+    group = getattr(Response, by)
+    rows = session.execute(select(group, *_respondent_columns()).where(*sel.where())
+                           .group_by(group))
+    return {row[0]: _respondents(row[1:]) for row in rows}
 
 
 def respondent_moments(session: Session, sel: Selection) -> tuple[int, float, float]:

@@ -16,8 +16,10 @@ from instruments import Instrument
 from ..models import Counter, Service, ServicePopulation, Unit
 from .period import Period
 from .queries import (
+    Grouped,
     Selection,
     element_counts,
+    grouped,
     item_moments,
     respondents,
 )
@@ -41,6 +43,8 @@ class IndexReport:
     ci95: tuple[float, float] | None
     sample: analysis.SampleCheck
     moments: tuple[int, float, float]
+    # The same selection's figures per service (or per counter), when they were the source.
+    groups: Grouped | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The interface contract's index JSON (unrounded numbers), plus a few extra keys."""
@@ -112,11 +116,16 @@ def selection(unit: Unit, slug: str, period: Period, service: Service | None = N
 
 def build_report(session: Session, unit: Unit, slug: str, period: Period,
                  service: Service | None = None, counter: Counter | None = None,
-                 weights: str = "exact") -> IndexReport:
-    """Compute the index from SQL aggregates; NoData when nothing was answered."""
+                 weights: str = "exact", *, by: str | None = None) -> IndexReport:
+    """Compute the index from SQL aggregates; NoData when nothing was answered.
+
+    With `by` ("service_id", or "counter_id" for a service without a counter chosen) the
+    aggregates are taken per group and summed, and kept on the report for a comparison table.
+    """
     instrument = instruments.latest(slug)
     sel = selection(unit, slug, period, service, counter)
-    counts = element_counts(session, sel)
+    groups = grouped(session, sel, by) if by else None
+    counts = groups.total_counts() if groups else element_counts(session, sel)
     where = " ".join(p for p in (unit.code, service and f"service {service.code}",
                                  counter and f"counter {counter.code}") if p)
     if not counts:
@@ -132,12 +141,13 @@ def build_report(session: Session, unit: Unit, slug: str, period: Period,
         conversion_factor=instrument.conversion_factor, categories=categories_of(instrument),
         item_weights=declared_weights(instrument) if weights == "exact" else None,
     )
-    people = respondents(session, sel)
+    people = groups.total_people() if groups else respondents(session, sel)
     moments = people.moments
     ci = confidence_interval(instrument, moments, weights)
     n = people.responses
     sample = analysis.sample_check(population_for(session, unit, service, period), n)
-    return IndexReport(unit, instrument, period, service, counter, n, result, ci, sample, moments)
+    return IndexReport(unit, instrument, period, service, counter, n, result, ci, sample, moments,
+                       groups)
 
 
 def confidence_interval(instrument: Instrument, moments: tuple[int, float, float],

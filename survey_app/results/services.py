@@ -124,8 +124,10 @@ def comparison(session: Session, report: IndexReport) -> list[Comparison]:
     sel = selection(unit, inst.slug, report.period, report.service)
     by, groups = ("service_id", [(s.id, s.name) for s in unit.services]) if report.service is None \
         else ("counter_id", [(c.id, c.name) for c in report.service.counters])
-    counts = element_counts_by(session, sel, by)
-    sizes = response_counts_by(session, sel, by)
+    known = report.groups if report.groups is not None and report.groups.by == by else None
+    counts = known.counts if known else element_counts_by(session, sel, by)
+    sizes = ({key: people.responses for key, people in known.people.items()} if known
+             else response_counts_by(session, sel, by))
     weights = weights_mode(report)
     rows = []
     for key, label in groups:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import update
 
 from survey_app.models import Response
@@ -59,3 +60,29 @@ def test_respondents_in_one_pass(runner, session, tmp_path):
     # scores: 4, 3, 2 (eight answers of 2), 1, 4 (one answer): sum 14, squares 16+9+4+1+16
     assert (people.responses, people.answered) == (5, 5)
     assert people.total == 14.0 and people.total_sq == 46.0
+
+
+def test_report_from_grouped_aggregates_equals_the_direct_one(runner, session, tmp_path):
+    """The dashboard sums the per-service (or per-counter) aggregates instead of a second pass:
+    the same figures as the report computed directly."""
+    from datetime import date
+
+    from survey_app.models import Service
+    from survey_app.results.period import Period
+    from survey_app.results.report import build_report
+
+    unit = make_unit(session, services={"S1": ["L1", "L2"], "S2": []})
+    path = tmp_path / "rows.csv"
+    path.write_text("\n".join([HEADER, *ROWS, "2026-02-01,S2,L,33,SMA,PNS,4,3,2,1,4,3,2,1,4"])
+                    + "\n")
+    assert runner.invoke(args=["responses", "import", "U1", str(path)]).exit_code == 0
+    s1 = session.query(Service).filter_by(code="S1").one()
+    year = Period(date(2026, 1, 1), date(2026, 12, 31))
+    for service, by in ((None, "service_id"), (s1, "counter_id")):
+        direct = build_report(session, unit, "ikm", year, service)
+        summed = build_report(session, unit, "ikm", year, service, by=by)
+        assert summed.groups is not None and summed.groups.by == by
+        assert (summed.n, summed.result) == (direct.n, direct.result)
+        assert summed.moments[0] == direct.moments[0]
+        assert summed.moments[1:] == pytest.approx(direct.moments[1:], rel=1e-12)
+        assert summed.ci95 == pytest.approx(direct.ci95, rel=1e-12)
