@@ -78,11 +78,6 @@ def element_counts_by(session: Session, sel: Selection, by: str
     return counts
 
 
-def response_counts_by(session: Session, sel: Selection, by: str) -> dict[int | None, int]:
-    """Questionnaires per group ("service_id" or "counter_id")."""
-    return {key: people.responses for key, people in respondents_by(session, sel, by).items()}
-
-
 @dataclass(frozen=True)
 class Grouped:
     """A selection's answer counts and respondents per service or counter: one pass each for a
@@ -157,16 +152,6 @@ def respondents_by(session: Session, sel: Selection, by: str) -> dict[int | None
     rows = session.execute(select(group, *_respondent_columns()).where(*sel.where())
                            .group_by(group))
     return {row[0]: _respondents(row[1:]) for row in rows}
-
-
-def respondent_moments(session: Session, sel: Selection) -> tuple[int, float, float]:
-    """Respondents, and the sum and sum of squares of their mean answers (1..max scale)."""
-    return respondents(session, sel).moments
-
-
-def response_count(session: Session, sel: Selection) -> int:
-    """Questionnaires in the selection."""
-    return respondents(session, sel).responses
 
 
 def item_moments(

@@ -16,7 +16,7 @@ import instruments
 from ..models import Counter, FollowUpItem, Publication, Service, ServicePopulation, Unit, User
 from .followup import ensure_plan
 from .period import Period
-from .queries import Selection, element_counts_by, profile_counts, response_counts_by, suggestions
+from .queries import Selection, grouped, profile_counts, suggestions
 from .report import (
     IndexReport,
     build_report,
@@ -125,9 +125,9 @@ def comparison(session: Session, report: IndexReport) -> list[Comparison]:
     by, groups = ("service_id", [(s.id, s.name) for s in unit.services]) if report.service is None \
         else ("counter_id", [(c.id, c.name) for c in report.service.counters])
     known = report.groups if report.groups is not None and report.groups.by == by else None
-    counts = known.counts if known else element_counts_by(session, sel, by)
-    sizes = ({key: people.responses for key, people in known.people.items()} if known
-             else response_counts_by(session, sel, by))
+    source = known or grouped(session, sel, by)
+    counts = source.counts
+    sizes = {key: people.responses for key, people in source.people.items()}
     weights = weights_mode(report)
     rows = []
     for key, label in groups:
