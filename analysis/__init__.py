@@ -4,6 +4,7 @@ Nothing here imports Flask, SQLAlchemy or the app (``tests/analysis/test_purity.
 it): inputs are plain aggregates a query can return, outputs small frozen dataclasses.
 """
 
+from . import integrity as integrity  # survey integrity signals: analysis.integrity.check_all
 from .change import ChangeTest, change_test, change_test_from_sums
 from .index import (
     IKM_CATEGORIES,

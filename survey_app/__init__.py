@@ -19,11 +19,7 @@ def create_app(**overrides: Any) -> Flask:
     )
     _configure(app, overrides)
     _clean_inputs(app)
-    proxies = app.config["SURVEY"].proxy_count
-    if proxies:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+    _trust_proxies(app)
     _init_extensions(app)
     _register_blueprints(app)
     return app
@@ -50,10 +46,26 @@ def _configure(app: Flask, overrides: dict[str, Any]) -> None:
 
 
 def _clean_inputs(app: Flask) -> None:
+    from . import gate
     from .inputs import BoundedIntConverter, CleanRequest
 
     app.request_class = CleanRequest
     app.url_map.converters["int"] = BoundedIntConverter
+    gate.init_app(app)
+
+
+def _trust_proxies(app: Flask) -> None:
+    """The client address and scheme as the trusted proxies saw them (PROXY_COUNT of them).
+
+    X-Forwarded-For is read by clientaddr, not ProxyFix: see that module for why."""
+    proxies = app.config["SURVEY"].proxy_count
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        from .clientaddr import TrustedForwardedFor
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=0, x_proto=proxies)  # type: ignore[method-assign]
+        app.wsgi_app = TrustedForwardedFor(app.wsgi_app, proxies)  # type: ignore[method-assign]
 
 
 def _init_extensions(app: Flask) -> None:
@@ -83,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .cli import register
     from .health import bp as health_bp
+    from .kiosk import init_app as init_kiosk
     from .results.public import bp as public_bp
     from .results.views import bp as results_bp
     from .survey.views import bp as survey_bp
@@ -96,4 +109,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(zi_bp)
     init_wbs(app)
+    init_kiosk(app)
     register(app)

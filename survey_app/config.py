@@ -6,6 +6,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class ConfigError(RuntimeError):
@@ -27,6 +28,19 @@ def _secret_key(instance_path: Path, production: bool) -> str:
     return path.read_text().strip()
 
 
+def _trusted_hosts(base_url: str, production: bool) -> tuple[str, ...]:
+    """TRUSTED_HOSTS (comma-separated, `*` = any); in production by default BASE_URL's host and
+    the loopback names a local health check uses, elsewhere any well-formed host."""
+    raw = os.environ.get("TRUSTED_HOSTS")
+    if raw is not None:
+        names = tuple(h.strip().lower() for h in raw.split(",") if h.strip())
+        return () if "*" in names else names
+    if not production:
+        return ()
+    name = (urlsplit(base_url).hostname or "").lower()
+    return (f"[{name}]" if ":" in name else name, "localhost", "127.0.0.1", "[::1]")
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything the app reads from the environment, once, at start-up."""
@@ -38,8 +52,10 @@ class Config:
     production: bool
     saran_max_chars: int = 1000
     proxy_count: int = 0  # reverse proxies in front whose X-Forwarded-For is trusted
+    trusted_hosts: tuple[str, ...] = ()  # Host names answered; empty: any well-formed name
     survey_rate_limit: tuple[int, int] = (60, 600)  # submissions per window (s) per client+counter
     login_rate_limit: tuple[int, int] = (10, 300)
+    kiosk_rate_limit: tuple[int, int] = (120, 600)  # submissions per window (s) per kiosk+counter
 
     @classmethod
     def from_env(cls, instance_path: Path, **overrides: object) -> Config:
@@ -54,6 +70,9 @@ class Config:
             "proxy_count": int(os.environ.get("PROXY_COUNT", "0") or 0),
         }
         values.update(overrides)
+        if "trusted_hosts" not in values:
+            values["trusted_hosts"] = _trusted_hosts(str(values["base_url"]),
+                                                     bool(values["production"]))
         if "secret_key" not in values:
             values["secret_key"] = _secret_key(instance_path, production)
         return cls(**values)  # type: ignore[arg-type]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
@@ -19,7 +20,11 @@ MESSAGES = {
 
 
 def _render(code: int, message: object) -> tuple[str, int]:
-    return render_template("errors/error.html", code=code, message=message), code
+    try:
+        return render_template("errors/error.html", code=code, message=message), code
+    except Exception:  # the page itself failed (e.g. no URL adapter): plain words still go out
+        current_app.logger.exception("error page failed")
+        return f"<!doctype html><title>{code}</title><p>{escape(str(message))}</p>", code
 
 
 def init_app(app: Flask) -> None:

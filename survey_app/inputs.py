@@ -18,6 +18,9 @@ from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.routing import IntegerConverter
 
 INT32_MAX = 2**31 - 1  # the widest integer key any table has
+# Dates a user may name: far enough from datetime's year 1 and 9999 that a day's UTC bounds, the
+# previous periods of a trend and a following midnight never overflow (as the WBS recap has).
+FIRST_YEAR, LAST_YEAR = 2000, 2999
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -30,6 +33,14 @@ def parse_int(raw: object, lo: int = 0, hi: int = INT32_MAX) -> int | None:
     return value if lo <= value <= hi else None
 
 
+def check_year(year: int) -> int:
+    """`year` if within FIRST_YEAR..LAST_YEAR; ValueError saying so otherwise."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"year {year} is out of range: use a year from {FIRST_YEAR} to "
+                         f"{LAST_YEAR}")
+    return year
+
+
 def parse_date(raw: str) -> date:
     """A calendar date written exactly YYYY-MM-DD; ValueError naming the text otherwise."""
     text = raw.strip()
@@ -39,6 +50,14 @@ def parse_date(raw: str) -> date:
         except ValueError:
             pass
     raise ValueError(f"{raw[:40]!r} is not a date (YYYY-MM-DD)")
+
+
+def parse_report_date(raw: str) -> date:
+    """parse_date within FIRST_YEAR..LAST_YEAR: the end of a reporting period, whose UTC
+    bounds and earlier periods are computed (year 1 or 9999 overflowed there)."""
+    value = parse_date(raw)
+    check_year(value.year)
+    return value
 
 
 def clean_text(value: str) -> str:

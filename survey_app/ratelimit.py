@@ -10,8 +10,8 @@ from typing import Any, Protocol
 class CounterStore(Protocol):
     """Counts hits per key within a window."""
 
-    def hit(self, key: str, window: int) -> int:
-        """Count one hit and return the hits so far in the current window."""
+    def hit(self, key: str, window: int, amount: int = 1) -> int:
+        """Count `amount` hits and return the hits so far in the current window."""
         ...
 
 
@@ -22,7 +22,7 @@ class MemoryStore:
         self._lock = threading.Lock()
         self._hits: dict[str, tuple[float, int]] = {}
 
-    def hit(self, key: str, window: int) -> int:
+    def hit(self, key: str, window: int, amount: int = 1) -> int:
         now = time.monotonic()
         with self._lock:
             if len(self._hits) > 50_000:  # bound memory: drop expired windows
@@ -30,8 +30,8 @@ class MemoryStore:
             expires, count = self._hits.get(key, (0.0, 0))
             if expires <= now:
                 expires, count = now + window, 0
-            self._hits[key] = (expires, count + 1)
-            return count + 1
+            self._hits[key] = (expires, count + amount)
+            return count + amount
 
 
 class RedisStore:
@@ -43,14 +43,14 @@ class RedisStore:
         self._redis = client if client is not None else redis.Redis.from_url(url)
         self._prefix = prefix
 
-    def hit(self, key: str, window: int) -> int:
+    def hit(self, key: str, window: int, amount: int = 1) -> int:
         # SET ... EX NX starts a window with its expiry only when none is running; INCR then
         # counts. One MULTI/EXEC, so no key is ever left without an expiry. (`EXPIRE ... NX`
         # would do the same in one step but needs Redis 7.)
         name = self._prefix + key
         pipe = self._redis.pipeline(transaction=True)
         pipe.set(name, 0, ex=window, nx=True)
-        pipe.incr(name)
+        pipe.incrby(name, amount)
         _, count = pipe.execute()
         return int(count)
 
@@ -60,7 +60,8 @@ def make_store(redis_url: str | None) -> CounterStore:
     return RedisStore(redis_url) if redis_url else MemoryStore()
 
 
-def allow(store: CounterStore, key: str, limit: tuple[int, int]) -> bool:
-    """True while `key` has made at most limit[0] hits in the last limit[1] seconds."""
+def allow(store: CounterStore, key: str, limit: tuple[int, int], amount: int = 1) -> bool:
+    """True while `key` has made at most limit[0] hits in the last limit[1] seconds (this
+    request counting `amount` of them, e.g. the megapixels it asks us to decode)."""
     count, window = limit
-    return store.hit(key, window) <= count
+    return store.hit(key, window, amount) <= count

@@ -8,8 +8,9 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, Response, abort, g, redirect, request, session, url_for
+from flask import Flask, Response, abort, current_app, g, redirect, request, session, url_for
 
+from . import staff_sessions
 from .db import db
 from .models import User
 
@@ -39,11 +40,9 @@ def check_password(user: User | None, password: str) -> bool:
 
 
 def current_user() -> User | None:
-    """The logged-in staff member of this request, if any."""
+    """The logged-in staff member of this request, if any: a live server-side login."""
     if "user" not in g:
-        uid = session.get("uid")
-        user = db.session.get(User, uid) if isinstance(uid, int) else None
-        g.user = user if user is not None and user.is_active else None
+        g.user = staff_sessions.resume(db.session, session.get("staff"))
     return g.user  # type: ignore[no-any-return]
 
 
@@ -82,7 +81,9 @@ def set_security_headers(response: Response) -> Response:
     headers = response.headers
     present = {key.lower() for key, _ in headers.items()}  # one pass, not a scan per header
     wanted = list(_ALWAYS)
-    if request.scheme == "https":
+    # BASE_URL is the public origin: with TLS ended at nginx the hop to us is plain HTTP, yet
+    # browsers reached us over HTTPS, which is what HSTS is about.
+    if request.scheme == "https" or current_app.config["SURVEY"].base_url.startswith("https://"):
         wanted.append(_HSTS)
     if request.endpoint and not request.endpoint.startswith("static"):
         wanted.append(("Cache-Control", "no-store"))

@@ -40,9 +40,12 @@ class Redis6:
         return True
 
     def incr(self, name: str) -> int:
+        return self.incrby(name, 1)
+
+    def incrby(self, name: str, amount: int) -> int:
         count, expires = self._live(name) or (0, None)
-        self.values[name] = (count + 1, expires)
-        return count + 1
+        self.values[name] = (count + amount, expires)
+        return count + amount
 
     def expire(self, name: str, time: int, nx: bool = False, xx: bool = False, gt: bool = False,
                lt: bool = False) -> bool:

@@ -50,7 +50,8 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     assert user is not None  # noqa: S101 - check_password is False for None
     if user.role not in STAFF_ROLES:  # officers: password + TOTP on the WBS login only
         return None
-    user.last_login_at = utcnow()
+    # The hour is enough; an exact time would be one more anchor to date WBS rows by (README).
+    user.last_login_at = utcnow().replace(minute=0, second=0, microsecond=0)
     session.commit()
     return user
 

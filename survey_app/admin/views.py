@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
 from flask import (
     Blueprint,
     Response,
@@ -22,11 +19,12 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 import instruments
 
-from .. import orgs, qr
+from .. import login_limits, orgs, qr, staff_sessions
+from ..clientaddr import request_key
 from ..db import db
 from ..i18n import current_lang
 from ..models import Service, Unit, User
-from ..ratelimit import allow
+from ..redirects import safe_next
 from ..security import current_user, login_required
 from ..survey import flow
 from ..survey.services import response_counts
@@ -36,34 +34,41 @@ from .forms import LoginForm
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def _safe_next(target: str | None) -> str:
-    return target if target and target.startswith("/") and not target.startswith("//") else \
-        url_for("admin.index")
+def _admitted(email: str, device: str | None) -> bool:
+    """Count a login attempt: per device cookie if trusted, else per account and client."""
+    return login_limits.admit(current_app.extensions["rate_store"],
+                              current_app.config["SECRET_KEY"], login_limits.STAFF, email, device,
+                              current_app.config["SURVEY"].login_rate_limit,
+                              client=request_key("login"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> str | WerkzeugResponse | tuple[str, int]:
-    """Staff login, rate-limited per client."""
+    """Staff login; its limits cannot lock the owner's browser out (see login_limits)."""
     form = LoginForm()
-    if form.validate_on_submit():
-        secret = current_app.config["SECRET_KEY"].encode()
-        key = hmac.new(secret, (request.remote_addr or "-").encode(), hashlib.sha256).hexdigest()
-        if not allow(current_app.extensions["rate_store"], "login:" + key[:24],
-                     current_app.config["SURVEY"].login_rate_limit):
-            abort(429)
-        user = services.authenticate(db.session, form.email.data or "", form.password.data or "")
-        if user is not None:
-            session.clear()
-            session["uid"] = user.id
-            return redirect(_safe_next(request.args.get("next")))
+    if not form.validate_on_submit():
+        return render_template("admin/login.html", form=form)
+    email, device = form.email.data or "", request.cookies.get(login_limits.STAFF.cookie)
+    if not _admitted(email, device):
+        abort(429)
+    user = services.authenticate(db.session, email, form.password.data or "")
+    if user is None:
         flash(_("Wrong e-mail or password."))
         return render_template("admin/login.html", form=form), 401
-    return render_template("admin/login.html", form=form)
+    session.clear()
+    session["staff"] = staff_sessions.start(db.session, user)
+    db.session.commit()
+    response = redirect(safe_next(request.args.get("next")) or url_for("admin.index"))
+    login_limits.remember_device(response, current_app.config["SECRET_KEY"], login_limits.STAFF,
+                                 email, device, current_app.config["SESSION_COOKIE_SECURE"])
+    return response
 
 
 @bp.post("/logout")
 def logout() -> WerkzeugResponse:
-    """End the staff session."""
+    """End the staff session, on the server too: a copy of the cookie opens nothing after."""
+    staff_sessions.end(db.session, session.get("staff"))
+    db.session.commit()
     session.clear()
     return redirect(url_for("admin.login"))
 

@@ -42,6 +42,7 @@ class OneLineFlaskGroup(OneLineErrors, FlaskGroup):
 
 def register(app: Flask) -> None:
     """Attach every command to the app's CLI group."""
+    from ..kiosk.cli import COMMANDS as KIOSK_COMMANDS
     from ..wbs.cli import COMMANDS as WBS_COMMANDS
     from . import data, export, org, results, zi
 
@@ -50,7 +51,7 @@ def register(app: Flask) -> None:
     app.cli = group
 
     for command in (*data.COMMANDS, *org.COMMANDS, *results.COMMANDS, *export.COMMANDS,
-                    *zi.COMMANDS, *WBS_COMMANDS):
+                    *zi.COMMANDS, *WBS_COMMANDS, *KIOSK_COMMANDS):
         _in_app_context(command)
         app.cli.add_command(command)
 

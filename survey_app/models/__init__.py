@@ -2,10 +2,11 @@
 
 from .base import Base, UTCDateTime, utcnow
 from .instrument import InstrumentVersion, ItemOverride
+from .kiosk import Kiosk
 from .org import Counter, Service, Unit
 from .results import FollowUpItem, Publication, ServicePopulation
 from .survey import Answer, Response
-from .user import ROLES, User
+from .user import ROLES, StaffSession, User
 from .wbs import WbsAudit, WbsChannel, WbsFile, WbsMessage, WbsOfficer, WbsReport, WbsSession
 from .zi import HasilInput, InstrumentOption
 
@@ -19,10 +20,12 @@ __all__ = [
     "InstrumentOption",
     "InstrumentVersion",
     "ItemOverride",
+    "Kiosk",
     "Publication",
     "Response",
     "ServicePopulation",
     "Service",
+    "StaffSession",
     "UTCDateTime",
     "Unit",
     "User",

@@ -9,9 +9,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
 
+# How a response came in (`source`): the phone form, a counter kiosk, or a paper import.
+CHANNELS = ("web", "kiosk", "paper")
+
 
 class Response(Base):
-    """One filled questionnaire, from the web form or a paper import."""
+    """One filled questionnaire, from the web form, a counter kiosk or a paper import."""
 
     __tablename__ = "responses"
 
@@ -42,7 +45,7 @@ class Response(Base):
     )
 
     __table_args__ = (
-        CheckConstraint("source IN ('web', 'paper')", name="source"),
+        CheckConstraint(f"source IN ({', '.join(repr(c) for c in CHANNELS)})", name="source"),
         CheckConstraint("jenis_kelamin IS NULL OR jenis_kelamin IN ('L', 'P')", name="sex"),
         CheckConstraint("usia IS NULL OR (usia >= 10 AND usia <= 120)", name="usia"),
         CheckConstraint("answer_count >= 0 AND answer_sum >= answer_count", name="answer_totals"),

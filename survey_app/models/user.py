@@ -33,3 +33,16 @@ class User(Base):
         CheckConstraint("role IN ('admin', 'unit_admin', 'analyst', 'wbs_officer')", name="role"),
         CheckConstraint("role = 'admin' OR unit_id IS NOT NULL", name="unit_for_unit_roles"),
     )
+
+
+class StaffSession(Base):
+    """A staff login, checked on every request: logout deletes it, so a copied cookie dies."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # BLAKE2b of the cookie's token
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()

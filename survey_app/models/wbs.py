@@ -2,22 +2,34 @@
 
 Only triage metadata is stored in clear (unit, channel, category, status, dates, deadlines);
 every text and file is ciphertext (see survey_app/wbs/crypto.py and the README's threat model).
+
+Rows a reporter writes (reports, messages, files) must not betray their order: a sequence would
+place a report among rows that carry exact times (audit, sessions, survey responses). Their ids
+are random, messages and files are ordered by a per-report `seq`, and `sealed` marks the rows
+survey_app/wbs/reseal.py has rewritten so that a finished hour's rows share one PostgreSQL xmin.
 """
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
+    Connection,
     Date,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
     String,
+    event,
+    false,
+    func,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, object_session, relationship
 
 from .base import Base, UTCDateTime, utcnow
 from .org import Unit
@@ -90,7 +102,7 @@ class WbsReport(Base):
 
     __tablename__ = "wbs_reports"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # random, see below
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("wbs_channels.id", ondelete="CASCADE"))
     category: Mapped[str] = mapped_column(String(32))
@@ -112,6 +124,7 @@ class WbsReport(Base):
     ack_due: Mapped[date] = mapped_column(Date)
     verify_due: Mapped[date] = mapped_column(Date)
     resolve_due: Mapped[date] = mapped_column(Date)
+    sealed: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     unit: Mapped[Unit] = relationship()
     channel: Mapped[WbsChannel] = relationship()
@@ -129,7 +142,7 @@ class WbsMessage(Base):
 
     __tablename__ = "wbs_messages"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     report_id: Mapped[int] = mapped_column(ForeignKey("wbs_reports.id", ondelete="CASCADE"),
                                            index=True)
     author: Mapped[str] = mapped_column(String(16))
@@ -139,6 +152,8 @@ class WbsMessage(Base):
     is_internal: Mapped[bool] = mapped_column(default=False)
     body: Mapped[bytes] = mapped_column(LargeBinary())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    seq: Mapped[int] = mapped_column(Integer)  # order within the report's conversation
+    sealed: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     __table_args__ = (
         CheckConstraint("author IN ('reporter', 'officer')", name="author"),
@@ -151,13 +166,15 @@ class WbsFile(Base):
 
     __tablename__ = "wbs_files"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     report_id: Mapped[int] = mapped_column(ForeignKey("wbs_reports.id", ondelete="CASCADE"),
                                            index=True)
     original_name: Mapped[str] = mapped_column(String(64))  # random storage names
     working_name: Mapped[str | None] = mapped_column(String(64))
     meta: Mapped[bytes] = mapped_column(LargeBinary())  # type and size, SecretBox(data key)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    seq: Mapped[int] = mapped_column(Integer)  # upload order within the report
+    sealed: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class WbsAudit(Base):
@@ -173,3 +190,46 @@ class WbsAudit(Base):
     report_id: Mapped[int | None] = mapped_column(Integer, index=True)
     action: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(String(200), default="")
+
+
+# Ids of reporter-written rows: random in the positive 32-bit range, so they fit every integer
+# column and URL that names them and say nothing about which row came first. Assigned in a
+# mapper event so that every writer (intake, answers, officers' notes, tests) gets them.
+ID_SPACE = 2**31 - 1
+
+
+def _pending(target: Any) -> list[Any]:
+    """Other new objects of the target's class in its session (inserted in the same flush)."""
+    owner = object_session(target)
+    return [o for o in (owner.new if owner else ()) if type(o) is type(target) and o is not target]
+
+
+def _random_id(connection: Connection, target: Any) -> int:
+    table = type(target).__table__
+    taken = {o.id for o in _pending(target)}
+    while True:
+        candidate = secrets.randbelow(ID_SPACE) + 1
+        if candidate not in taken and connection.scalar(
+                select(table.c.id).where(table.c.id == candidate)) is None:
+            return candidate
+
+
+def _next_seq(connection: Connection, target: Any) -> int:
+    # An officer's note and a reporter's answer written at the same instant may share a number;
+    # they then show in either order. No unique constraint: that race must not become an error.
+    table = type(target).__table__
+    stored = connection.scalar(select(func.max(table.c.seq))
+                               .where(table.c.report_id == target.report_id)) or 0
+    earlier = [o.seq for o in _pending(target)
+               if o.report_id == target.report_id and o.seq is not None]
+    return max([stored, *earlier]) + 1
+
+
+@event.listens_for(WbsReport, "before_insert")
+@event.listens_for(WbsMessage, "before_insert")
+@event.listens_for(WbsFile, "before_insert")
+def _number_reporter_rows(_mapper: Mapper[Any], connection: Connection, target: Any) -> None:
+    if target.id is None:
+        target.id = _random_id(connection, target)
+    if hasattr(target, "seq") and target.seq is None:
+        target.seq = _next_seq(connection, target)

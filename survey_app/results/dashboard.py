@@ -12,6 +12,7 @@ from ..inputs import parse_int
 from ..models import Unit
 from . import services
 from .basis import conversion_derived
+from .channels import channel_split
 from .downloads import EXPORTS
 from .filters import Filters
 from .queries import profile_counts
@@ -48,6 +49,7 @@ def dashboard_context(session: Session, report: IndexReport, f: Filters, *, sear
         "report": report, "no_data": None, "trend": trend,
         "change": services.change_since(trend[-2][1], report),
         "comparison": services.comparison(session, report),
+        "channels": channel_split(session, report),
         "others": services.other_indices(session, unit, f.slug, f.period, f.service, f.counter),
         "reliability": reliability,
         "reading": analysis.interpret_alpha(reliability.alpha) if reliability else None,

@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import analysis
 
+from ..inputs import parse_int
 from ..models import FollowUpItem, Service, Unit
 from .period import Period
 from .report import IndexReport
 
 PRIORITIES = 2  # monitoring asks for the two lowest elements
+FIELDS = ("program", "waktu", "penanggung_jawab")
+
+
+def plan_rows(form: Mapping[str, str]) -> dict[int, dict[str, str]]:
+    """The posted plan: `program-<row id>` and its two fields per row. Ids are ASCII digits
+    only: '²' passes `str.isdigit` but not `int` (a 500 before)."""
+    rows: dict[int, dict[str, str]] = {}
+    for name in form:
+        prefix, _, raw = name.partition("-")
+        row_id = parse_int(raw) if prefix == "program" else None
+        if row_id is not None:
+            rows[row_id] = {field: form.get(f"{field}-{raw}", "") for field in FIELDS}
+    return rows
 
 
 def plan_for(session: Session, unit: Unit, slug: str, period: Period,

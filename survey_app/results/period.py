@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from .. import inputs
 
+MAX_DAYS = 36525  # 100 years: four such periods back from 2000 are still far from year 1
 _PATTERNS = (
     (re.compile(r"^(\d{4})$"), "year"),
     (re.compile(r"^(\d{4})-S([12])$", re.I), "semester"),
@@ -69,6 +70,12 @@ class Period:
         return names.get(months, "range") if aligned else "range"
 
 
+def _bounded(period: Period) -> Period:
+    if period.days > MAX_DAYS:  # the trend's earlier periods must stay far from year 1
+        raise ValueError(f"the period {period.start}..{period.end} is longer than 100 years")
+    return period
+
+
 def _month_span(year: int, first_month: int, months: int) -> Period:
     y, m = divmod(year * 12 + first_month - 1 + months, 12)
     return Period(date(year, first_month, 1), date(y, m + 1, 1) - timedelta(days=1))
@@ -79,11 +86,12 @@ def parse_period(text: str) -> Period:
     text = text.strip()
     if ".." in text:
         lo, _, hi = text.partition("..")
-        return Period(parse_date(lo), parse_date(hi))
+        return _bounded(Period(parse_date(lo), parse_date(hi)))
     for pattern, kind in _PATTERNS:
         match = pattern.match(text)
         if match:
-            year, part = int(match.group(1)), int(match.group(2)) if kind != "year" else 1
+            year = inputs.check_year(int(match.group(1)))
+            part = int(match.group(2)) if kind != "year" else 1
             if kind == "month" and not 1 <= part <= 12:
                 break
             months = {"year": 12, "semester": 6, "quarter": 3, "month": 1}[kind]
@@ -93,8 +101,8 @@ def parse_period(text: str) -> Period:
 
 
 def parse_date(text: str) -> date:
-    """A YYYY-MM-DD date with a clear error."""
-    return inputs.parse_date(text)
+    """A YYYY-MM-DD date in the years inputs.FIRST_YEAR..LAST_YEAR, with a clear error."""
+    return inputs.parse_report_date(text)
 
 
 def period_from_dates(start: str, end: str) -> Period:
@@ -102,4 +110,4 @@ def period_from_dates(start: str, end: str) -> Period:
     lo, hi = parse_date(start), parse_date(end)
     if lo > hi:
         raise ValueError(f"--from {lo} is after --to {hi}")
-    return Period(lo, hi)
+    return _bounded(Period(lo, hi))

@@ -16,7 +16,7 @@ import instruments
 from ..models import Counter, FollowUpItem, Publication, Service, ServicePopulation, Unit, User
 from .followup import ensure_plan
 from .period import Period
-from .queries import Selection, grouped, profile_counts, suggestions
+from .queries import Grouped, Selection, grouped, profile_counts, suggestions
 from .report import (
     IndexReport,
     build_report,
@@ -125,7 +125,13 @@ def comparison(session: Session, report: IndexReport) -> list[Comparison]:
     by, groups = ("service_id", [(s.id, s.name) for s in unit.services]) if report.service is None \
         else ("counter_id", [(c.id, c.name) for c in report.service.counters])
     known = report.groups if report.groups is not None and report.groups.by == by else None
-    source = known or grouped(session, sel, by)
+    return compare_groups(report, known or grouped(session, sel, by), groups)
+
+
+def compare_groups(report: IndexReport, source: Grouped,
+                   groups: list[tuple[Any, str]]) -> list[Comparison]:
+    """One comparison row per (group key, label), from a grouped selection's aggregates."""
+    inst = report.instrument
     counts = source.counts
     sizes = {key: people.responses for key, people in source.people.items()}
     weights = weights_mode(report)

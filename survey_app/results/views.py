@@ -17,7 +17,7 @@ from ..security import login_required
 from . import downloads, services
 from .dashboard import dashboard_context, dashboard_report
 from .filters import Filters, presets, read_filters
-from .followup import ensure_plan
+from .followup import ensure_plan, plan_rows
 from .report import NoData, build_report
 
 bp = Blueprint("results", __name__, url_prefix="/admin/units/<code>/results")
@@ -98,10 +98,7 @@ def rtl(code: str) -> str | WerkzeugResponse:
     if request.method == "POST":
         if staff_user().role not in EDITORS:
             abort(403)
-        rows = {int(k.split("-")[1]): {field: request.form.get(f"{field}-{k.split('-')[1]}", "")
-                                       for field in ("program", "waktu", "penanggung_jawab")}
-                for k in request.form if k.startswith("program-") and k.split("-")[1].isdigit()}
-        services.update_plan(db.session, report, rows)
+        services.update_plan(db.session, report, plan_rows(request.form))
         flash(_("Follow-up plan saved."))
         return redirect(url_for("results.rtl", code=unit.code, **f.args()))
     return render_template("results/rtl.html", report=report, no_data=None,

@@ -187,14 +187,15 @@ def _submitted_now() -> datetime:
 
 def store_web_response(
     session: Session, target: Target, version_id: int, sub: Submission, nonce: str,
-    label_style: str | None = None,
+    label_style: str | None = None, *, channel: str = "web", answered_at: datetime | None = None,
 ) -> None:
-    """Store one web response and its answers atomically; AlreadySubmitted if the nonce was
-    spent. Core statements: this is the hot path of every respondent."""
+    """Store one web (or kiosk: `channel`) response and its answers atomically; AlreadySubmitted
+    if the nonce was spent. Core statements: this is the hot path of every respondent."""
+    when = answered_at.replace(second=0, microsecond=0) if answered_at else _submitted_now()
     values: dict[str, object] = {
         "unit_id": target.unit.id, "service_id": target.service.id,
         "counter_id": target.counter.id if target.counter else None,
-        "instrument_version_id": version_id, "submitted_at": _submitted_now(), "source": "web",
+        "instrument_version_id": version_id, "submitted_at": when, "source": channel,
         "jenis_kelamin": sub.jenis_kelamin, "usia": sub.usia, "pendidikan": sub.pendidikan,
         "pekerjaan": sub.pekerjaan, "saran": sub.saran, "form_nonce": nonce,
         "answer_count": len(sub.answers), "answer_sum": sum(sub.answers.values()),
@@ -218,6 +219,11 @@ def store_web_response(
         if session.scalar(select(Response.id).where(Response.form_nonce == nonce)) is not None:
             raise AlreadySubmitted from exc
         raise
+
+
+def nonce_spent(session: Session, nonce: str) -> bool:
+    """Whether a response was already stored with this form token's digest."""
+    return session.scalar(select(Response.id).where(Response.form_nonce == nonce)) is not None
 
 
 def response_counts(session: Session, unit: Unit) -> dict[int, int]:

@@ -1,12 +1,14 @@
-"""One-time form tokens: signed on GET, spent on POST by a unique column."""
+"""One-time form tokens (signed on GET, spent on POST by a unique column) and the thank-you
+page's marker."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from functools import cache
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadData, BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 MAX_AGE = 6 * 3600  # a respondent may leave the page open for a while
 
@@ -37,3 +39,43 @@ def spend(secret_key: str, token: str, scope: str) -> str:
     if not isinstance(data, dict) or data.get("s") != scope or not isinstance(data.get("n"), str):
         raise TokenError("invalid")
     return hashlib.sha256(data["n"].encode()).hexdigest()
+
+
+# -- the thank-you page's marker ----------------------------------------------------------------
+
+THANKS_MAX_AGE = 3600  # a thank-you page reloaded within the hour keeps its "new survey" link
+
+
+@dataclass(frozen=True)
+class Thanks:
+    """What a thank-you page may know: where the form was, and whether it was a repeat."""
+
+    service: str
+    counter: str | None
+    repeated: bool
+
+
+@cache
+def _thanks_serializer(secret_key: str) -> URLSafeTimedSerializer:
+    """Built once per key, with its own salt: a form token is no marker, nor the reverse."""
+    return URLSafeTimedSerializer(secret_key, salt="survey-thanks")
+
+
+def thanks_marker(secret_key: str, unit: str, service: str, counter: str | None,
+                  *, repeated: bool = False) -> str:
+    """A signed, short-lived marker for the thank-you URL; it holds none of the answers."""
+    return _thanks_serializer(secret_key).dumps(
+        {"u": unit, "s": service, "c": counter, "r": repeated})
+
+
+def read_thanks(secret_key: str, marker: str, unit: str) -> Thanks | None:
+    """The marker's content when it is genuine, recent and of `unit`; otherwise None."""
+    try:
+        data = _thanks_serializer(secret_key).loads(marker, max_age=THANKS_MAX_AGE)
+    except BadData:  # forged, expired or garbled: a plain thank-you page
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("u"), str) or \
+            data["u"].upper() != unit.upper() or not isinstance(data.get("s"), str) or \
+            not isinstance(data.get("c"), (str, type(None))):
+        return None
+    return Thanks(data["s"], data["c"], data.get("r") is True)

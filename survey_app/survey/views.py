@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from typing import Any
 
 from flask import (
     Blueprint,
     abort,
     current_app,
+    g,
     redirect,
     render_template,
     request,
@@ -23,6 +22,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from instruments import Instrument
 
+from ..clientaddr import request_key
 from ..db import db
 from ..i18n import current_lang
 from ..orgs import NotFound, find_unit
@@ -43,10 +43,8 @@ def _profile_choices() -> dict[str, object]:
 
 
 def _client_key(scope: str) -> str:
-    """Rate-limit key: a keyed hash of the client address, never the address itself."""
-    secret = current_app.config["SECRET_KEY"].encode()
-    addr = (request.remote_addr or "-").encode()
-    return "survey:" + hmac.new(secret, addr + scope.encode(), hashlib.sha256).hexdigest()[:24]
+    """Rate-limit key: one of 2^16 buckets per counter, never the address (see clientaddr)."""
+    return request_key("survey", scope)
 
 
 def _target(unit: str, service: str, counter: str | None) -> services.Target:
@@ -87,16 +85,42 @@ def choose_service(unit: str) -> str:
     return render_template("survey/choose.html", unit=u)
 
 
+def _thanks_url(target: services.Target, *, repeated: bool = False) -> str:
+    """The thank-you page, with a signed marker of the counter (never the answers)."""
+    marker = tokens.thanks_marker(
+        current_app.config["SURVEY"].secret_key, target.unit.code, target.service.code,
+        target.counter.code if target.counter else None, repeated=repeated)
+    return url_for("survey.thanks", unit=target.unit.code, t=marker)
+
+
 def _next_url(target: services.Target, flow: list[str], slug: str) -> str:
     """The next survey of the flow, or the thank-you page."""
     later = flow[flow.index(slug) + 1:]
     if not later:
-        return url_for("survey.thanks", unit=target.unit.code)
+        return _thanks_url(target)
     args: dict[str, Any] = {"unit": target.unit.code, "service": target.service.code,
                             "instrument": later[0]}
     if target.counter:
         args["counter"] = target.counter.code
     return url_for("survey.form", **args)
+
+
+def _forget_respondent() -> None:
+    """Give the next person on this device a new CSRF token. The rewritten session cookie also
+    makes Chromium drop this tab's survey pages from its back-forward cache (it restores
+    `no-store` pages only while no HttpOnly cookie changed), so Back cannot bring a filled form
+    back even without JavaScript. Rewritten, not deleted: in our Chromium tests the deletion of
+    a cookie set by the page's own load did not always count as a change."""
+    field = current_app.config["WTF_CSRF_FIELD_NAME"]
+    session.pop(field, None)
+    g.pop(field, None)  # Flask-WTF keeps this request's token there
+    generate_csrf()
+
+
+def _done(url: str) -> WerkzeugResponse:
+    """After a form was stored (now or before): redirect, so Reload and Back never re-post."""
+    _forget_respondent()
+    return redirect(url)
 
 
 @bp.route("/<unit>/<service>", methods=["GET", "POST"], defaults={"counter": None})
@@ -130,8 +154,12 @@ def form(unit: str, service: str, counter: str | None) -> str | WerkzeugResponse
                 services.store_web_response(db.session, target, _version_id(instrument), sub,
                                             nonce, instrument.label_style)
             except services.AlreadySubmitted:
-                return render_template("survey/thanks.html", unit=target.unit, repeated=True)
-            return redirect(_next_url(target, flow, slug))
+                return _done(_thanks_url(target, repeated=True))
+            return _done(_next_url(target, flow, slug))
+        if services.nonce_spent(db.session, nonce):
+            # An earlier, invalid post of a form since stored, sent again by Back on a shared
+            # device: the answers kept for that person must not be shown to the next one.
+            return _done(_thanks_url(target, repeated=True))
     else:
         token = tokens.issue(config.secret_key, target.scope(slug))
     position = flow.index(slug)
@@ -158,9 +186,20 @@ def form(unit: str, service: str, counter: str | None) -> str | WerkzeugResponse
 
 @bp.get("/<unit>/terima-kasih")
 def thanks(unit: str) -> str:
-    """Shown after the last (or a skipped) survey."""
+    """Shown after the last (or a skipped) survey, with a link to a new, empty form."""
     try:
         u = find_unit(db.session, unit)
     except NotFound:
         abort(404)
-    return render_template("survey/thanks.html", unit=u, repeated=False)
+    marker = tokens.read_thanks(current_app.config["SURVEY"].secret_key,
+                                request.args.get("t", ""), u.code)
+    _forget_respondent()
+    if marker is None:  # no, an old or a forged marker: the unit's list of services
+        again = url_for("survey.choose_service", unit=u.code)
+    elif marker.counter:
+        again = url_for("survey.form", unit=u.code, service=marker.service,
+                        counter=marker.counter)
+    else:
+        again = url_for("survey.form", unit=u.code, service=marker.service)
+    return render_template("survey/thanks.html", unit=u, again_url=again,
+                           repeated=marker is not None and marker.repeated)

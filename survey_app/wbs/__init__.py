@@ -18,11 +18,12 @@ def settings() -> WbsConfig:
 def init_app(app: Flask) -> None:
     """Settings, log scrubbing and the reporter's and officers' blueprints."""
     from ..extensions import csrf
-    from . import case_views, logfilter
+    from . import case_views, logfilter, reseal
     from .views import bp
 
     app.extensions["wbs"] = WbsConfig.from_env(Path(app.instance_path))
     logfilter.install()
+    reseal.init_app(app)
     # Uploads and long notes need a larger body than the app's default: each blueprint raises
     # the limits, then checks CSRF itself (the app-wide check would parse the body too early).
     csrf.exempt(bp)

@@ -14,9 +14,10 @@ import string
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, cast
 
 import pyotp
-from sqlalchemy import delete
+from sqlalchemy import CursorResult, delete, update
 from sqlalchemy.orm import Session
 
 from ..models import User, WbsOfficer, WbsSession, utcnow
@@ -46,19 +47,35 @@ def _row_id(sid: str) -> str:
     return hashlib.blake2b(sid.encode(), digest_size=32).hexdigest()
 
 
-def check_totp(officer: WbsOfficer, secret_key: str, code: str) -> bool:
-    """A current code (one step of clock drift allowed) not used before."""
+def _matching_step(officer: WbsOfficer, secret_key: str, code: str) -> int | None:
+    """The time step whose code this is (one step of clock drift allowed), if any."""
     secret = crypto.decrypt(crypto.app_key(secret_key, TOTP_PURPOSE), officer.totp_secret)
     totp = pyotp.TOTP(secret.decode())
     # ASCII digits only: str.isdigit() also accepts '١' or '²', which compare_digest refuses.
     code = "".join(c for c in code if c in string.digits)
     now_step = int(time.time()) // totp.interval
-    for step in (now_step - 1, now_step, now_step + 1):
-        expected = totp.generate_otp(step)
-        if hmac.compare_digest(expected, code) and step > officer.totp_last_step:
-            officer.totp_last_step = step
-            return True
-    return False
+    found = None
+    for step in (now_step - 1, now_step, now_step + 1):  # all three compared: constant work
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            found = step
+    return found
+
+
+def check_totp(session: Session, officer: WbsOfficer, secret_key: str, code: str) -> bool:
+    """A current code not used before, claimed for good in one conditional UPDATE.
+
+    Of parallel logins with the same code exactly one UPDATE finds `totp_last_step` below the
+    step: PostgreSQL makes the others wait for the row and re-check the condition, SQLite runs
+    one writer at a time. The claim is committed at once, before the session is opened.
+    """
+    step = _matching_step(officer, secret_key, code)
+    if step is None:
+        return False
+    claimed = session.execute(
+        update(WbsOfficer).where(WbsOfficer.id == officer.id, WbsOfficer.totp_last_step < step)
+        .values(totp_last_step=step).execution_options(synchronize_session=False))
+    session.commit()
+    return cast(CursorResult[Any], claimed).rowcount == 1
 
 
 def login(session: Session, cfg: WbsConfig, secret_key: str, email: str, password: str,
@@ -68,8 +85,7 @@ def login(session: Session, cfg: WbsConfig, secret_key: str, email: str, passwor
     user: User | None = officer.user if officer is not None else None
     if not check_password(user, password) or officer is None:
         return None
-    if not check_totp(officer, secret_key, code):
-        session.commit()  # nothing changed, but keep the transaction short
+    if not check_totp(session, officer, secret_key, code):
         return None
     try:
         channel_key = unwrap_channel_key(cfg, officer, password)
@@ -81,7 +97,9 @@ def login(session: Session, cfg: WbsConfig, secret_key: str, email: str, passwor
         id=_row_id(sid), officer_id=officer.id, sealed_key=crypto.encrypt(key, channel_key),
         expires_at=utcnow() + timedelta(hours=cfg.officer_session_hours),
     ))
-    user.last_login_at = utcnow()  # type: ignore[union-attr]
+    # The hour is enough; an exact time would be one more anchor to date WBS rows by (README).
+    user.last_login_at = utcnow().replace(minute=0, second=0,  # type: ignore[union-attr]
+                                          microsecond=0)
     session.commit()
     return Ticket(sid, base64.b64encode(key).decode())
 

@@ -12,7 +12,7 @@ from .. import orgs
 from ..cli.common import friendly, parse_date
 from ..db import db
 from ..models import WbsChannel
-from . import crypto, officers, settings
+from . import crypto, officers, reseal, settings
 from .recap import build
 from .recap_export import FORMATS, render
 
@@ -121,6 +121,24 @@ def recap(unit: str, date_from: str, date_to: str, fmt: str, out: Path | None) -
     else:
         out.write_bytes(data)
         click.echo(f"wrote {out}")
+
+
+@wbs_group.command("reseal")
+@click.option("--vacuum", is_flag=True,
+              help="Then VACUUM the WBS tables (PostgreSQL): drop the old row versions now.")
+@friendly
+def reseal_command(vacuum: bool) -> None:
+    """Rewrite finished hours' report rows in one transaction (run from cron after each hour)."""
+    count = reseal.reseal(db.session)
+    db.session.commit()
+    click.echo(f"resealed {count} rows")
+    engine = db.engine
+    assert engine is not None
+    if vacuum and engine.dialect.name == "postgresql":
+        # VACUUM refuses to run inside a transaction block.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM wbs_reports, wbs_messages, wbs_files")
+        click.echo("vacuumed wbs_reports, wbs_messages, wbs_files")
 
 
 COMMANDS = (wbs_group,)

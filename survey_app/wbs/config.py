@@ -38,7 +38,10 @@ class WbsConfig:
     max_file_bytes: int = 10 * MB
     max_text_chars: int = 20_000  # per 5W1H field
     max_contact_chars: int = 500
-    max_image_pixels: int = 50_000_000
+    max_image_pixels: int = 40_000_000  # per image, read from the header before decoding
+    # Megapixels of images decoded (to clean them) per window, whole instance: bounds the CPU
+    # and memory refused or hostile images can cost (20 reports of 3 photos of 24 MP fit).
+    image_rate: tuple[int, int] = (1440, 60)
     submit_rate: tuple[int, int] = (20, 60)  # reports per window (s), for the whole instance
     unlock_rate: tuple[int, int] = (60, 60)  # receipt attempts per window, whole instance
     login_rate: tuple[int, int] = (10, 300)  # officer logins per window and account

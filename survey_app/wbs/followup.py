@@ -65,7 +65,7 @@ def public_notes(session: Session, opened: Opened) -> list[Note]:
     """Messages the reporter may read: their own and the officers' public notes."""
     rows = session.scalars(select(WbsMessage).where(
         WbsMessage.report_id == opened.report.id, WbsMessage.is_internal.is_(False),
-    ).order_by(WbsMessage.id))
+    ).order_by(WbsMessage.seq))
     return [Note(m.author, m.created_at, crypto.decrypt(opened.data_key, m.body).decode())
             for m in rows]
 
@@ -74,7 +74,7 @@ def files(session: Session, data_key: bytes,
           report: WbsReport) -> list[tuple[WbsFile, dict[str, object]]]:
     """The report's evidence rows with their decrypted type and size."""
     rows = session.scalars(select(WbsFile).where(WbsFile.report_id == report.id)
-                           .order_by(WbsFile.id))
+                           .order_by(WbsFile.seq))
     return [(row, file_meta(data_key, row)) for row in rows]
 
 
@@ -88,5 +88,6 @@ def add_answer(session: Session, cfg: WbsConfig, opened: Opened, text: str,
                                body=crypto.encrypt(opened.data_key, text.encode()),
                                created_at=now))
     report.updated_at = max(report.updated_at, now)
+    report.sealed = False  # rewritten by this answer: reseal it with its hour's rows
     session.flush()
     save_files(session, cfg, report, opened.data_key, evidence, now)

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 
@@ -20,7 +22,7 @@ from .evidence import Evidence
 from .receipt import new_receipt
 from .routing import NoChannel, route
 from .states import CATEGORY_LABELS
-from .uploads import check_uploads, save_files
+from .uploads import count_error, save_files
 
 TEXT_FIELDS = ("apa", "siapa", "di_mana", "kapan", "bagaimana")
 HONEYPOT = "situs_web"
@@ -51,9 +53,10 @@ def too_long(value: str, limit: int) -> str | None:
              n=len(value), max=limit)
 
 
-def check_report(session: Session, cfg: WbsConfig, form: Mapping[str, str],
+def check_fields(session: Session, cfg: WbsConfig, form: Mapping[str, str],
                  uploads: Sequence[FileStorage]) -> tuple[Draft, dict[str, str]]:
-    """Validate the form; errors by field name ('_form' for the whole report)."""
+    """Validate everything but the files' contents; errors by field name ('_form' for the
+    whole report). Cheap: no file is read, so a refused form costs what showing it costs."""
     draft, errors = Draft(), {}
     if form.get(HONEYPOT):
         errors["_form"] = _("The form could not be accepted. Please try again.")
@@ -75,8 +78,7 @@ def check_report(session: Session, cfg: WbsConfig, form: Mapping[str, str],
     draft.contact = form.get("contact", "").strip()
     if problem := too_long(draft.contact, cfg.max_contact_chars):
         errors["contact"] = problem
-    draft.files, file_error = check_uploads(uploads, cfg)
-    if file_error:
+    if file_error := count_error(uploads, cfg):
         errors["evidence"] = file_error
     if draft.unit is not None and "unit" not in errors:
         try:
@@ -88,13 +90,18 @@ def check_report(session: Session, cfg: WbsConfig, form: Mapping[str, str],
     return draft, errors
 
 
-def store_report(session: Session, cfg: WbsConfig, draft: Draft) -> str:
-    """Encrypt and store a checked report with its files; return the receipt."""
+def store_report(session: Session, cfg: WbsConfig, draft: Draft,
+                 receipt: str | None = None) -> tuple[str, bool]:
+    """Encrypt and store a checked report with its files; return the receipt and whether it
+    was stored now. A report form sent again brings the receipt it already has (see
+    formtoken): then the stored report is found by it and nothing is stored a second time."""
     assert draft.unit is not None
     channel = route(session, draft.unit, draft.head_involved)
     assert channel.public_key is not None
-    receipt = new_receipt()
+    receipt = receipt or new_receipt()
     keys = crypto.receipt_keys(receipt, cfg.kdf_ops, cfg.kdf_mem)
+    if session.scalar(select(WbsReport.id).where(WbsReport.lookup_id == keys.lookup_id)):
+        return receipt, False
     data_key = crypto.random_bytes()
     now = coarse_now()
     due = due_dates(local_date(now, draft.unit.tz), cfg.ack_days, cfg.verify_days,
@@ -111,6 +118,10 @@ def store_report(session: Session, cfg: WbsConfig, draft: Draft) -> str:
         resolve_due=due.resolve,
     )
     session.add(report)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # the same form sent twice at once: the other request stored it
+        session.rollback()
+        return receipt, False
     save_files(session, cfg, report, data_key, draft.files, now)
-    return receipt
+    return receipt, True

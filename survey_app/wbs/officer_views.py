@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
@@ -24,11 +23,11 @@ from flask import (
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from .. import login_limits
 from ..db import db
 from ..extensions import csrf
 from ..inputs import parse_date
 from ..models import WbsOfficer, utcnow
-from ..ratelimit import allow
 from . import auth, officers, settings, triage
 from .deadlines import local_date
 from .recap import EARLIEST, LATEST, PeriodError, build, check_period
@@ -87,16 +86,17 @@ def me() -> WbsOfficer:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Page:
-    """E-mail, password and the authenticator's six-digit code."""
+    """E-mail, password and the authenticator's six-digit code; limited per device cookie or
+    per account, never per client address (see login_limits)."""
     if request.method == "GET":
         return render_template("wbs/officer/login.html")
-    email = request.form.get("email", "").strip().lower()
-    account = hashlib.blake2b(email.encode(), digest_size=12).hexdigest()
-    store, cfg = current_app.extensions["rate_store"], settings()
-    if not allow(store, "wbs-login:" + account, cfg.login_rate):
+    email, secret = request.form.get("email", ""), current_app.config["SECRET_KEY"]
+    device = request.cookies.get(login_limits.OFFICER.cookie)
+    if not login_limits.admit(current_app.extensions["rate_store"], secret, login_limits.OFFICER,
+                              email, device, settings().login_rate):
         abort(429)
-    ticket = auth.login(db.session, cfg, current_app.config["SECRET_KEY"], email,
-                        request.form.get("password", ""), request.form.get("code", ""))
+    ticket = auth.login(db.session, settings(), secret, email, request.form.get("password", ""),
+                        request.form.get("code", ""))
     if ticket is None:
         flash(_("Wrong e-mail, password or authenticator code."))
         return render_template("wbs/officer/login.html"), 401
@@ -105,7 +105,10 @@ def login() -> Page:
     session["wbs"] = {"sid": ticket.sid, "key": ticket.key}
     if lang:
         session["lang"] = lang
-    return redirect(url_for("wbs_officer.queue"))
+    response = redirect(url_for("wbs_officer.queue"))
+    login_limits.remember_device(response, secret, login_limits.OFFICER, email, device,
+                                 current_app.config["SESSION_COOKIE_SECURE"])
+    return response
 
 
 @bp.post("/logout")

@@ -49,7 +49,9 @@ def rows(recap: Recap) -> list[tuple[str, list[tuple[str, str]]]]:
 def to_xlsx(recap: Recap) -> bytes:
     """A one-sheet workbook."""
     buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True})
+    # write() of a text starting with "=" would store a formula: names typed by staff stay text
+    book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False,
+                                     "strings_to_urls": False})
     sheet, bold = book.add_worksheet("Rekap WBS"), book.add_format({"bold": True})
     sheet.set_column(0, 0, 48)
     sheet.set_column(1, 1, 28)

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from flask import render_template, session
 from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage
 
 from ..db import db
-from . import followup, settings
+from . import followup, formtoken, settings
 from .followup import Opened
+from .intake import too_long
 from .states import CATEGORY_LABELS, STATUS_LABELS
+from .uploads import chosen, count_error
 
 # Fields of the answer form; anything else (a status, an assignee...) is a forgery.
-ANSWER_FIELDS = frozenset(("csrf_token", "receipt", "message"))
+ANSWER_FIELDS = frozenset(("csrf_token", "receipt", "message", "answer_token"))
 
 
 def case_page(opened: Opened, receipt: str, *, error: str | None = None, draft: str = "",
-              sent: bool = False, status: int = 200) -> tuple[str, int]:
+              sent: bool = False, repeated: bool = False, token: str = "",
+              status: int = 200) -> tuple[str, int]:
     """What the reporter sees: status, their report, public notes, files, the answer form."""
     report = opened.report
     page = render_template(
@@ -26,10 +30,18 @@ def case_page(opened: Opened, receipt: str, *, error: str | None = None, draft: 
         notes=followup.public_notes(db.session, opened),
         files=[meta for _row, meta in followup.files(db.session, opened.data_key, report)],
         status_label=STATUS_LABELS[report.status], category_label=CATEGORY_LABELS[report.category],
-        receipt=receipt, error=error, draft=draft, sent=sent, cfg=settings(),
+        receipt=receipt, error=error, draft=draft, sent=sent, repeated=repeated, cfg=settings(),
+        answer_token=token or formtoken.answer_token(),
         contact_given=report.contact is not None,
     )
     return page, status
+
+
+def answer_error(text: str, uploads: Sequence[FileStorage]) -> str:
+    """What is wrong with an answer before any file is read ('' when nothing is)."""
+    cfg = settings()
+    return (count_error(uploads, cfg) or too_long(text, cfg.max_text_chars) or
+            ("" if text or chosen(uploads) else _("Write an answer or choose a file.")))
 
 
 def refuse_forged(form: Mapping[str, str]) -> tuple[str, int] | None:

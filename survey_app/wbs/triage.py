@@ -76,9 +76,10 @@ def _filtered(query: Select[tuple[WbsReport]], officer: WbsOfficer,
 
 
 def queue(session: Session, officer: WbsOfficer, filters: Filters) -> list[QueueRow]:
-    """The channel's reports (metadata only), newest first."""
+    """The channel's reports (metadata only), newest hour first."""
     query = select(WbsReport).where(WbsReport.channel_id == officer.channel_id)
-    query = _filtered(query, officer, filters).order_by(WbsReport.id.desc())
+    query = _filtered(query, officer, filters).order_by(  # ids are random: no order in an hour
+        WbsReport.created_at.desc(), WbsReport.id.desc())
     rows = [QueueRow(r, missed(r)) for r in session.scalars(query)]
     audit.record(session, officer, "queue")
     session.commit()
@@ -99,7 +100,7 @@ def all_notes(session: Session, opened: Opened, channel_key: bytes) -> list[Note
     rows = session.execute(
         select(WbsMessage, User.email).outerjoin(WbsOfficer, WbsMessage.officer_id == WbsOfficer.id)
         .outerjoin(User, WbsOfficer.user_id == User.id)
-        .where(WbsMessage.report_id == opened.report.id).order_by(WbsMessage.id))
+        .where(WbsMessage.report_id == opened.report.id).order_by(WbsMessage.seq))
     return [Note(m.author, m.created_at,
                  (crypto.unseal(channel_key, m.body) if m.is_internal
                   else crypto.decrypt(opened.data_key, m.body)).decode(), m.is_internal, email)

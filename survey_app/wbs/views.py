@@ -9,15 +9,22 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from ..db import db
 from ..extensions import csrf
 from ..ratelimit import allow
-from . import followup, intake, settings
+from . import followup, formtoken, intake, settings
 from .config import MB
 from .deadlines import local_date
 from .qrcode_svg import inline_svg
 from .receipt import display, normalise
-from .reporter import case_page, pause_left, record_failure, refuse_forged, reset_failures
+from .reporter import (
+    answer_error,
+    case_page,
+    pause_left,
+    record_failure,
+    refuse_forged,
+    reset_failures,
+)
 from .routing import reachable_units
 from .states import CATEGORY_LABELS
-from .uploads import check_uploads
+from .uploads import Checked, MemoryFormDataParser, check_uploads
 
 bp = Blueprint("wbs", __name__, url_prefix="/wbs")
 Page = str | tuple[str, int] | WerkzeugResponse
@@ -29,6 +36,7 @@ def _limits() -> None:
     cfg = settings()
     request.max_content_length = cfg.max_request_bytes
     request.max_form_memory_size = 2 * MB  # so a too-long text gets a clear message
+    request.form_data_parser_class = MemoryFormDataParser  # evidence never spooled to disk
     if request.method == "POST":
         csrf.protect()
 
@@ -56,16 +64,33 @@ def _calendar() -> dict[str, object]:
 
 
 def _limited(bucket: str) -> bool:
+    """Spend one hit of an instance-wide bucket (never keyed on the client); True when over.
+
+    Only work worth bounding spends: a report about to be stored (Argon2id, encryption, disk)
+    and a receipt about to be derived (Argon2id). Refusals that cost no more than showing a
+    page are answered first and spend nothing, so they cannot lock genuine reporters out."""
     cfg = settings()
     limit = cfg.submit_rate if bucket == "submit" else cfg.unlock_rate
     return not allow(current_app.extensions["rate_store"], f"wbs:{bucket}", limit)
 
 
-def _form(data: dict[str, str], errors: dict[str, str], status: int = 200) -> tuple[str, int]:
+def _admit_images(megapixels: int) -> bool:
+    """Spend the image budget (megapixels decoded per minute, whole instance)."""
+    return allow(current_app.extensions["rate_store"], "wbs:images", settings().image_rate,
+                 megapixels)
+
+
+def _form(data: dict[str, str], errors: dict[str, str], status: int = 200,
+          token: str = "") -> tuple[str, int]:
     page = render_template("wbs/form.html", data=data, errors=errors,
                            units=reachable_units(db.session), categories=CATEGORY_LABELS,
-                           cfg=settings(), honeypot=intake.HONEYPOT)
+                           cfg=settings(), honeypot=intake.HONEYPOT,
+                           form_token=token or formtoken.issue(_secret()))
     return page, status
+
+
+def _secret() -> str:
+    return str(current_app.config["SURVEY"].secret_key)
 
 
 @bp.get("")
@@ -76,39 +101,60 @@ def form() -> Page:
 
 @bp.post("")
 def submit() -> Page:
-    """Check, store and show the receipt; on a problem show the form again, text kept."""
-    data = request.form.to_dict()
+    """Check, store once and show the receipt; on a problem show the form again, text kept."""
+    data, uploads = request.form.to_dict(), request.files.getlist("evidence")
+    token = data.pop("form_token", "")
+    sealed = formtoken.read(_secret(), token)
+    draft, errors = intake.check_fields(db.session, settings(), data, uploads)
+    if token and sealed is None:
+        errors["_form"] = _("This form could not be checked. Your text is kept: please press "
+                            "Send again.")
+    if errors:
+        return _form(data, errors, 422, token if sealed else "")
+    checked = check_uploads(uploads, settings(), _admit_images)
+    if checked.error:
+        return _form(data, {"evidence": checked.error}, 429 if checked.busy else 422, token)
     if _limited("submit"):
         return _form(data, {"_form": _("Many reports are arriving right now. Please wait a "
-                                       "minute and press Send again; your text is kept.")}, 429)
-    draft, errors = intake.check_report(db.session, settings(), data,
-                                        request.files.getlist("evidence"))
-    if errors:
-        return _form(data, errors, 422)
-    receipt = intake.store_report(db.session, settings(), draft)
-    return _receipt_page(receipt, None)
+                                       "minute and press Send again; your text is kept.")}, 429,
+                     token)
+    draft.files = checked.files
+    receipt, stored = intake.store_report(db.session, settings(), draft,
+                                          sealed.receipt if sealed else None)
+    if stored or (sealed and sealed.may_show_again()):
+        return _receipt_page(receipt, None, again=not stored)
+    return render_template("wbs/already_received.html"), 200
 
 
 def _receipt_page(receipt: str, error: str | None, confirmed: bool = False,
-                  status: int = 200) -> tuple[str, int]:
+                  status: int = 200, again: bool = False) -> tuple[str, int]:
     shown = display(receipt)
     return render_template("wbs/receipt.html", receipt=shown, qr=inline_svg(shown), error=error,
-                           confirmed=confirmed), status
+                           confirmed=confirmed, again=again), status
 
 
 @bp.post("/receipt")
 def confirm_receipt() -> Page:
     """The reporter retypes the receipt; it must open the case, and match the one shown."""
     shown, typed = normalise(request.form.get("receipt", "")), request.form.get("typed", "")
-    if (wait := pause_left()) or _limited("unlock"):
+    if wait := pause_left():
         return _receipt_page(shown, _refusal(wait), status=429)
-    opened = followup.unlock(db.session, settings(), typed)
-    if opened is None or normalise(typed) != shown:
-        record_failure()
-        return _receipt_page(shown, _("That is not the same receipt. Compare it character by "
-                                      "character and type it again."), status=422)
+    # A copy that differs from the code shown is wrong whatever the database holds: said
+    # without an Argon2id run, so it spends no guess from the instance's bucket.
+    if normalise(typed) != shown:
+        return _not_the_same(shown)
+    if _limited("unlock"):
+        return _receipt_page(shown, _refusal(0), status=429)
+    if followup.unlock(db.session, settings(), typed) is None:
+        return _not_the_same(shown)
     reset_failures()
     return _receipt_page(shown, None, confirmed=True)
+
+
+def _not_the_same(shown: str) -> tuple[str, int]:
+    record_failure()
+    return _receipt_page(shown, _("That is not the same receipt. Compare it character by "
+                                  "character and type it again."), status=422)
 
 
 @bp.get("/receipt")
@@ -144,20 +190,31 @@ def answer() -> Page:
         return forged
     if (wait := pause_left()) or _limited("unlock"):
         return _unlock_refused(wait)
-    typed = request.form.get("receipt", "")
+    typed, text = request.form.get("receipt", ""), request.form.get("message", "").strip()
     opened = followup.unlock(db.session, settings(), typed)
     if opened is None:
         record_failure()
         return render_template("wbs/follow_up.html", error=_unlock_error()), 422
     reset_failures()
-    text = request.form.get("message", "").strip()
-    files, error = check_uploads(request.files.getlist("evidence"), settings())
-    error = error or intake.too_long(text, settings().max_text_chars) or (
-        "" if text or files else _("Write an answer or choose a file."))
-    if error:
-        return case_page(opened, typed, error=error, draft=text, status=422)
-    followup.add_answer(db.session, settings(), opened, text, files)
+    uploads = request.files.getlist("evidence")
+    error = answer_error(text, uploads)  # before any file is read
+    checked = Checked(error=error) if error else check_uploads(uploads, settings(),
+                                                                _admit_images)
+    token = request.form.get("answer_token", "")
+    if checked.error:
+        return case_page(opened, typed, error=checked.error, draft=text, token=token,
+                         status=429 if checked.busy else 422)
+    if not _first_send(token):  # Reload or a double tap: the answer is stored already
+        return case_page(opened, typed, sent=True, repeated=True)
+    followup.add_answer(db.session, settings(), opened, text, checked.files)
     return case_page(opened, typed, sent=True)
+
+
+def _first_send(token: str) -> bool:
+    """Spend an answer form's token; False when it was spent before. (A form without one,
+    from a script, is taken as new.)"""
+    store = current_app.extensions["rate_store"]
+    return not token or store.hit(formtoken.answer_key(token), 24 * 3600) == 1
 
 
 def _unlock_error() -> str:

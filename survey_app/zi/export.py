@@ -21,7 +21,9 @@ def hasil_xlsx(data: dict[str, Any], out: BinaryIO, *, cache_results: bool = Tru
 
     Without cache_results every stored formula result is left at 0 (to prove a recalculation).
     """
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    # write() of a text starting with "=" would store a formula: names typed by staff stay text
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False,
+                                     "strings_to_urls": False})
     sheet = book.add_worksheet("Hasil")
     bold = book.add_format({"bold": True})
     num = book.add_format({"num_format": "0.0000"})

@@ -156,7 +156,7 @@ def test_files_are_stored_encrypted_with_a_clean_working_copy(app, client, sessi
     resp = submit(client, report_data(), files=[(jpeg_with_gps(), "IMG_0001.jpg"),
                                                 (b"%PDF-1.4\n%%EOF\n", "surat.pdf")])
     assert resp.status_code == 200
-    rows = session.scalars(select(WbsFile).order_by(WbsFile.id)).all()
+    rows = session.scalars(select(WbsFile).order_by(WbsFile.seq)).all()
     assert len(rows) == 2 and rows[0].working_name and rows[1].working_name is None
     stored = sorted(p.name for p in app.extensions["wbs"].files_dir.iterdir())
     assert stored == sorted([rows[0].original_name, rows[0].working_name, rows[1].original_name])

@@ -105,7 +105,7 @@ def test_long_notes_in_many_byte_characters_are_stored(app, session, client, off
                      visibility=visibility)
         assert resp.status_code == 200
     session.expire_all()
-    public, internal = session.scalars(select(WbsMessage).order_by(WbsMessage.id)).all()
+    public, internal = session.scalars(select(WbsMessage).order_by(WbsMessage.seq)).all()
     assert public.author == "officer" and not public.is_internal and internal.is_internal
     page = client.get(f"/wbs/officer/cases/{officer}").get_data(as_text=True)
     assert page.count(text) == 2  # both decrypt to the full text

@@ -139,7 +139,7 @@ def test_image_cleaning_drops_exif_and_keeps_pixels():
 def test_image_too_many_pixels_is_refused():
     with pytest.raises(evidence.EvidenceError) as info:
         evidence.check(jpeg_with_gps(size=(300, 300)), 10_000)
-    assert info.value.reason == "damaged"
+    assert (info.value.reason, info.value.size) == ("too_many_pixels", (300, 300))
 
 
 def test_crypto_roundtrips_and_refuses_wrong_keys():

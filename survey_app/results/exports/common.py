@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from ...profile import EDUCATION, OCCUPATION, SEX
-from ..queries import raw_answers
+from ..queries import AGE_BANDS, raw_answers
 from ..report import IndexReport, selection
 from ..smallgroups import suppress_small
 
@@ -34,16 +34,37 @@ GROUP_ORDER = {"jenis_kelamin": list(SEX), "pendidikan": list(EDUCATION),
                                                        "60+"]}
 
 
+# OWASP CSV injection: a cell starting with one of these is a formula (or becomes one) in
+# Excel, LibreOffice and Google Sheets; a leading "'" makes the spreadsheet show it as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(value: str) -> str:
+    """`value` made inert for a spreadsheet: "'" before a formula-starting character."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def age_band(usia: int | None) -> str | None:
+    """The profile's age band of an exact age (what raw exports show)."""
+    if usia is None:
+        return None
+    return next(label for label, upper in AGE_BANDS if upper is None or usia < upper)
+
+
 @dataclass(frozen=True)
 class RawRow:
-    """One response as the exports print it: local time, codes, profile, saran, answers."""
+    """One response as the raw exports print it: local date, codes, profile, saran, answers.
 
-    submitted_at: datetime
+    Only the date and the age band: with a quiet counter's queue log, the minute of a
+    response and an exact age can point to one person. Figures use the exact values.
+    """
+
+    submitted_on: date
     service: str
     counter: str
     source: str
     jenis_kelamin: str | None
-    usia: int | None
+    usia: str | None
     pendidikan: str | None
     pekerjaan: str | None
     saran: str
@@ -59,8 +80,8 @@ def raw_rows(session: Session, report: IndexReport) -> Iterator[RawRow]:
                     report.counter)
     for row in raw_answers(session, sel, report.instrument.codes):
         yield RawRow(
-            row[1].astimezone(zone), services.get(row[2], ""), counters.get(row[3], ""), row[4],
-            row[5], row[6], row[7], row[8], row[9] or "",
+            row[1].astimezone(zone).date(), services.get(row[2], ""), counters.get(row[3], ""),
+            row[4], row[5], age_band(row[6]), row[7], row[8], row[9] or "",
             tuple(None if v is None else int(v) for v in row[10:]),
         )
 

@@ -28,9 +28,11 @@ def write_xlsx(session: Session, report: IndexReport, out: Out, *,
                cache_results: bool = True) -> None:
     """Write the workbook; without cache_results every stored formula result is left at 0."""
     with binary_out(out) as handle:
-        book = xlsxwriter.Workbook(handle, {"constant_memory": True})
+        # Formulas come only from write_formula: no user text ever turns into one.
+        book = xlsxwriter.Workbook(handle, {"constant_memory": True, "strings_to_formulas": False,
+                                            "strings_to_urls": False})
         fmt = {name: book.add_format(spec) for name, spec in (
-            ("bold", {"bold": True}), ("when", {"num_format": "yyyy-mm-dd hh:mm:ss"}),
+            ("bold", {"bold": True}), ("when", {"num_format": "yyyy-mm-dd"}),
             ("2", {"num_format": "0.00"}), ("4", {"num_format": "0.0000"}))}
         last = _data_sheet(session, book, report, fmt)
         _nrr_sheet(book, report, last, fmt, cache_results)
@@ -66,14 +68,12 @@ def _data_sheet(session: Session, book: Any, report: IndexReport, fmt: dict[str,
     sheet.write_row(0, 0, [*DATA_HEAD, *report.instrument.codes], fmt["bold"])
     last = 0
     for last, row in enumerate(raw_rows(session, report), start=1):
-        sheet.write_datetime(last, 0, row.submitted_at.replace(tzinfo=None), fmt["when"])
-        texts = (row.service, row.counter, row.source, row.jenis_kelamin, None, row.pendidikan,
-                 row.pekerjaan, row.saran)
+        sheet.write_datetime(last, 0, row.submitted_on, fmt["when"])
+        texts = (row.service, row.counter, row.source, row.jenis_kelamin, row.usia,
+                 row.pendidikan, row.pekerjaan, row.saran)
         for col, text in enumerate(texts, start=1):
             if text:  # write_string: a saran starting with "=" stays text, never a formula
                 sheet.write_string(last, col, text)
-        if row.usia is not None:
-            sheet.write_number(last, 5, row.usia)
         for col, value in enumerate(row.answers, start=len(DATA_HEAD)):
             if value is not None:  # an empty cell is an unanswered element
                 sheet.write_number(last, col, value)
@@ -183,7 +183,8 @@ def _info_sheet(book: Any, report: IndexReport, fmt: dict[str, Any]) -> None:
         ("Catatan (note)", OMITTED_NOTE),
         ("Tidak dijawab", ", ".join(r.omitted) or "-"),
         ("Data", "Jawaban mentah anonim; sel kosong = tidak dijawab (empty = unanswered). "
-                 f"submitted_at dalam waktu lokal {report.unit.tz}."),
+                 f"submitted_at: tanggal lokal {report.unit.tz} saja; usia: kelompok umur "
+                 "(date only, age band: an exact time and age could identify a respondent)."),
     )
     for i, (key, value) in enumerate(rows):
         sheet.write_string(i, 0, key, fmt["bold"])
