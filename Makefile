@@ -7,7 +7,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 HOST   ?= 127.0.0.1
 TRANSLATIONS := survey_app/translations
 
-.PHONY: install run test test-sqlite test-postgres lint translations extract-messages bench clean
+.PHONY: install run test test-sqlite test-postgres test-faults lint translations extract-messages bench clean
 
 install: $(VENV)/.installed translations
 
@@ -33,14 +33,18 @@ test: install
 	env -u TEST_DATABASE_URL $(PYTEST) -q
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== PostgreSQL: $$TEST_DATABASE_URL"; \
-		$(PYTEST) -q -m "not e2e"; \
+		$(PYTEST) -q -m "not e2e and not faults"; \
 	fi
 
 test-sqlite: install
 	env -u TEST_DATABASE_URL $(PYTEST) -q
 
 test-postgres: install
-	TEST_DATABASE_URL=$(PG_URL) $(PYTEST) -q -m "not e2e"
+	TEST_DATABASE_URL=$(PG_URL) $(PYTEST) -q -m "not e2e and not faults"
+
+# The fault suite alone (its own PostgreSQL, Redis and gunicorn; about 1.5 minutes).
+test-faults: install
+	$(PYTEST) -q -m faults tests/faults
 
 lint: install
 	$(VENV)/bin/ruff check .

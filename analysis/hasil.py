@@ -1,8 +1,12 @@
 """The hasil (results) component of the Zona Integritas evaluation, from a rule set.
 
 PermenPAN-RB 90/2021: total 100 = pengungkit 60 + hasil 40, hasil = IPAK 17.5 + capaian
-kinerja 5 + IPKP 17.5. A survey index enters on a 0..4 basis: score = basis / 4 x weight.
-Rule sets are data (see ``survey_app/zi/rules``); this module only does the arithmetic.
+kinerja 5 + IPKP 17.5. A survey index enters on a 0..4 basis and is turned into points by the
+rule set's conversion: ``x/4`` (score = basis / 4 x weight, the default) or ``(x-1)/3``
+(score = (basis - 1) / 3 x weight, as one public LKE implementation encodes it). A "percent"
+component (PermenPAN-RB 52/2014's TLHP, the share of audit findings followed up) scores
+percent / 100 x weight. Rule sets are data (see ``survey_app/zi/rules``); this module only does
+the arithmetic.
 
 Targets are compared on values rounded half-up to 2 decimals (:func:`analysis.round_half_up`),
 as the IKM categories are classified: a total printed as 75.00 meets a ">= 75" target.
@@ -16,7 +20,34 @@ from dataclasses import dataclass
 
 from .index import round_half_up
 
-__all__ = ["HasilComponent", "HasilResult", "HasilRule", "SubScore", "Target", "compute_hasil"]
+__all__ = ["CONVERSIONS", "HasilComponent", "HasilResult", "HasilRule", "SubScore", "Target",
+           "compute_hasil", "survey_points"]
+
+# How a survey basis (0..4) becomes a share of its weight.
+CONVERSIONS = ("x/4", "(x-1)/3")
+KINDS = ("survey", "input", "percent")
+
+
+def survey_points(basis: float, weight: float, conversion: str = "x/4") -> float:
+    r"""Points of a survey component.
+
+    .. math:: s = \frac{x}{4} w \quad\text{(x/4)}, \qquad
+              s = \max\left(0, \frac{x - 1}{3}\right) w \quad\text{((x-1)/3)}
+
+    ``(x-1)/3`` maps a 1..4 index onto 0..1 (4 -> 1.00, 3 -> 0.67, 1 -> 0); a basis below 1,
+    possible only from a derived 6-point conversion, scores 0.
+
+    Raises
+    ------
+    ValueError
+        An unknown conversion, or a basis outside 0..4.
+    """
+    if conversion not in CONVERSIONS:
+        raise ValueError(f"conversion must be one of {', '.join(CONVERSIONS)}, not {conversion!r}")
+    if not (math.isfinite(basis) and 0 <= basis <= 4):
+        raise ValueError(f"basis (0..4) out of range: {basis!r}")
+    share = basis / 4 if conversion == "x/4" else max(0.0, (basis - 1) / 3)
+    return share * weight
 
 
 @dataclass(frozen=True)
@@ -26,7 +57,7 @@ class HasilComponent:
     code: str
     name: str
     weight: float
-    kind: str  # "survey" or "input"
+    kind: str  # "survey", "input" (points as entered) or "percent" (0..100 of the weight)
 
 
 @dataclass(frozen=True)
@@ -47,6 +78,7 @@ class HasilRule:
     pengungkit_max: float
     components: tuple[HasilComponent, ...]
     targets: tuple[Target, ...]
+    conversion: str = "x/4"  # the default conversion of a survey basis to points
 
 
 @dataclass(frozen=True)
@@ -71,6 +103,7 @@ class HasilResult:
     pengungkit: float | None
     total: float | None
     targets: tuple[tuple[str, bool | None], ...]
+    conversion: str = "x/4"  # the conversion the survey scores were computed with
 
     @property
     def complete(self) -> bool:
@@ -80,10 +113,12 @@ class HasilResult:
 
 def compute_hasil(rule: HasilRule, bases: Mapping[str, float],
                   inputs: Mapping[str, float | None],
-                  pengungkit: float | None = None) -> HasilResult:
+                  pengungkit: float | None = None,
+                  conversion: str | None = None) -> HasilResult:
     r"""Score each component and add them up.
 
-    .. math:: s_c = \frac{b_c}{4} w_c \ \text{(survey)}, \qquad s_c = x_c \ \text{(input)}
+    .. math:: s_c = \frac{b_c}{4} w_c \ \text{(survey, x/4)}, \qquad
+              s_c = x_c \ \text{(input)}, \qquad s_c = \frac{p_c}{100} w_c \ \text{(percent)}
 
     Parameters
     ----------
@@ -96,6 +131,8 @@ def compute_hasil(rule: HasilRule, bases: Mapping[str, float],
         code the rule set has no input component for is refused, not ignored.
     pengungkit : float, optional
         Pengungkit total (0..rule.pengungkit_max); needed for the grand total and targets.
+    conversion : str, optional
+        ``"x/4"`` or ``"(x-1)/3"`` (:func:`survey_points`); default the rule's own.
 
     Raises
     ------
@@ -108,7 +145,10 @@ def compute_hasil(rule: HasilRule, bases: Mapping[str, float],
     A target is met when ``round_half_up(total, 2) >= target.total`` and, for each base it
     names, ``round_half_up(basis, 2) >= threshold``.
     """
-    known = {c.code for c in rule.components if c.kind == "input"}
+    how = conversion or rule.conversion
+    if how not in CONVERSIONS:
+        raise ValueError(f"conversion must be one of {', '.join(CONVERSIONS)}, not {how!r}")
+    known = {c.code for c in rule.components if c.kind in ("input", "percent")}
     for code, value in inputs.items():
         if value is not None and code not in known:
             raise ValueError(f"{code}: {rule.name} has no such component")
@@ -116,10 +156,17 @@ def compute_hasil(rule: HasilRule, bases: Mapping[str, float],
     for comp in rule.components:
         if comp.kind == "survey":
             basis = _checked(bases, comp.code, 0, 4, "basis (0..4)")
+            formula = (f"{basis:.4f} / 4 x {comp.weight:g}" if how == "x/4"
+                       else f"({basis:.4f} - 1) / 3 x {comp.weight:g}")
             subs.append(SubScore(comp.code, comp.name, comp.weight, basis,
-                                 basis / 4 * comp.weight, f"{basis:.4f} / 4 x {comp.weight:g}"))
+                                 survey_points(basis, comp.weight, how), formula))
         elif inputs.get(comp.code) is None:
             subs.append(SubScore(comp.code, comp.name, comp.weight, None, 0.0, "not entered"))
+        elif comp.kind == "percent":
+            value = _checked(inputs, comp.code, 0, 100, "percentage (0..100)")
+            subs.append(SubScore(comp.code, comp.name, comp.weight, value,
+                                 value / 100 * comp.weight,
+                                 f"{value:g}% x {comp.weight:g}"))
         else:
             value = _checked(inputs, comp.code, 0, comp.weight, f"score (0..{comp.weight:g})")
             subs.append(SubScore(comp.code, comp.name, comp.weight, value, value,
@@ -131,7 +178,7 @@ def compute_hasil(rule: HasilRule, bases: Mapping[str, float],
             raise ValueError(f"pengungkit must be between 0 and {rule.pengungkit_max:g}")
         total = hasil + pengungkit
     met = tuple((t.name, _met(t, total, bases)) for t in rule.targets)
-    return HasilResult(rule.slug, tuple(subs), hasil, pengungkit, total, met)
+    return HasilResult(rule.slug, tuple(subs), hasil, pengungkit, total, met, how)
 
 
 def _checked(values: Mapping[str, float | None], code: str, lo: float, hi: float,

@@ -14,6 +14,7 @@ import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 from fractions import Fraction
 
 __all__ = [
@@ -22,15 +23,27 @@ __all__ = [
     "CategoryLike",
     "ElementStat",
     "IndexResult",
+    "Weights",
     "classify",
     "compute_index",
     "round_half_up",
     "zi_basis",
 ]
 
+
+
+class Weights(StrEnum):
+    """The weights modes an index is computed with (equal to their strings: "exact", ...)."""
+
+    EXACT = "exact"  # 1/k over the k answered elements (the regulation)
+    COMPAT = "compat-0.111"  # 0.111 each, as older reports did; needs exactly 9 elements
+    DECLARED = "declared"  # the instrument's own weights (a result's mode, never asked for)
+
+
 COMPAT_WEIGHT = 0.111
+COMPAT_ELEMENTS = 9  # the compat mode's 0.111 is 1/9 rounded
 _COMPAT = Fraction("0.111")
-WEIGHT_MODES = ("exact", "compat-0.111")
+WEIGHT_MODES = (Weights.EXACT, Weights.COMPAT)  # the modes a caller may ask for
 
 
 @dataclass(frozen=True)
@@ -173,7 +186,7 @@ def compute_index(
     counts: Mapping[str, Mapping[int, int] | tuple[int, int]],
     codes: Sequence[str],
     *,
-    weights: str = "exact",
+    weights: str = Weights.EXACT,
     scale: tuple[int, int] = (1, 4),
     conversion_factor: float | None = None,
     categories: Sequence[CategoryLike] = IKM_CATEGORIES,
@@ -244,13 +257,13 @@ def compute_index(
     if not answered:
         raise ValueError("no answers in this selection")
     k = len(answered)
-    if weights == "compat-0.111" and k != 9:
+    if weights == Weights.COMPAT and k != COMPAT_ELEMENTS:
         raise ValueError(f"compat-0.111 weights need exactly 9 answered elements, got {k}")
     if item_weights is not None:
         return _declared(sums, codes, answered, item_weights, lo, hi, conversion_factor,
                          categories)
-    weight = 1 / k if weights == "exact" else COMPAT_WEIGHT
-    exact_weight = Fraction(1, k) if weights == "exact" else _COMPAT
+    weight = 1 / k if weights == Weights.EXACT else COMPAT_WEIGHT
+    exact_weight = Fraction(1, k) if weights == Weights.EXACT else _COMPAT
 
     elements = []
     exact_index = Fraction(0)
@@ -269,8 +282,8 @@ def compute_index(
                 nrr_weighted=float(nrr * exact_weight) if nrr is not None else None,
             )
         )
-    return _result(elements, weights, exact_index, _factor(conversion_factor, hi), categories,
-                   codes, sums, lo, hi)
+    return _result(elements, Weights(weights), exact_index, _factor(conversion_factor, hi),
+                   categories, codes, sums, lo, hi)
 
 
 def _factor(conversion_factor: float | None, hi: int) -> Fraction:
@@ -322,7 +335,7 @@ def _declared(sums: Mapping[str, tuple[int, int]], codes: Sequence[str], answere
             exact_index += nrr * w
         elements.append(ElementStat(code, n, total, None if nrr is None else float(nrr),
                                     float(w), None if nrr is None else float(nrr * w)))
-    return _result(elements, "declared", exact_index, _factor(conversion_factor, hi),
+    return _result(elements, Weights.DECLARED, exact_index, _factor(conversion_factor, hi),
                    categories, codes, sums, lo, hi)
 
 

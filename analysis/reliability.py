@@ -22,7 +22,16 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["Reliability", "interpret_alpha", "reliability_from_moments", "reliability_from_rows"]
+__all__ = ["AlphaUndefined", "Reliability", "interpret_alpha", "reliability_from_moments",
+           "reliability_from_rows"]
+
+
+class AlphaUndefined(ValueError):  # noqa: N818 - named for what it says, like ZeroDivisionError
+    """Alpha is undefined for these data (fewer than 2 items or cases, no total variance).
+
+    An expected condition of real data, kept apart from bad input (a plain ValueError), so a
+    caller can say "nothing to say" without also hiding a bug.
+    """
 
 
 @dataclass(frozen=True)
@@ -76,17 +85,19 @@ def reliability_from_moments(
 
     Raises
     ------
+    AlphaUndefined
+        n < 2, k < 2 or zero total variance (a ValueError subclass).
     ValueError
-        n < 2, k < 2, duplicate codes, shapes that do not match, a non-symmetric or non-finite
-        ``cross``, moments no data could produce, or zero total variance.
+        Duplicate codes, shapes that do not match, a non-symmetric or non-finite ``cross``, or
+        moments no data could produce.
     """
     k = len(codes)
     if k < 2:
-        raise ValueError(f"need at least 2 items, got {k}")
+        raise AlphaUndefined(f"need at least 2 items, got {k}")
     if len(set(codes)) != k:
         raise ValueError("item codes must be unique")
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 2:
-        raise ValueError(f"need at least 2 complete cases, got n={n!r}")
+        raise AlphaUndefined(f"need at least 2 complete cases, got n={n!r}")
     s = np.asarray(sums, dtype=float)
     x = np.asarray(cross, dtype=float)
     if s.shape != (k,) or x.shape != (k, k):
@@ -108,7 +119,7 @@ def reliability_from_moments(
     cov = scatter / (n * (n - 1))
     total_var = float(cov.sum())
     if not total_var > 0:
-        raise ValueError("total score has no variance: alpha is undefined")
+        raise AlphaUndefined("total score has no variance: alpha is undefined")
     alpha = _alpha(cov)
 
     row = cov.sum(axis=1)

@@ -32,7 +32,8 @@ from harness import sqlite_database
 from survey_app import create_app, orgs
 from survey_app.db import db, make_engine
 from survey_app.migrations import upgrade
-from survey_app.wbs import crypto, officers
+from survey_app.wbs import crypto
+from survey_app.wbs.officer import accounts as officers
 from survey_app.wbs.receipt import normalise
 
 SECRET = "benchmark-secret-key-not-for-production"

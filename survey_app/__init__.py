@@ -69,7 +69,7 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import errors, i18n, security
+    from . import errors, i18n, security, startup
     from .db import db
     from .extensions import csrf
     from .ratelimit import make_store
@@ -80,6 +80,7 @@ def _init_extensions(app: Flask) -> None:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    startup.init_app(app)  # start-up checks, logged
     app.extensions["rate_store"] = make_store(app.config["SURVEY"].redis_url)
     app.extensions["survey_cache"] = TTLCache()
     app.jinja_env.filters["round_half_up"] = _round_half_up
@@ -95,7 +96,11 @@ def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .cli import register
     from .health import bp as health_bp
+    from .imports.views import bp as imports_bp
+    from .integrity import init_app as init_integrity
     from .kiosk import init_app as init_kiosk
+    from .results.combined_views import bp as combined_bp
+    from .results.group_views import bp as groups_bp
     from .results.public import bp as public_bp
     from .results.views import bp as results_bp
     from .survey.views import bp as survey_bp
@@ -108,6 +113,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(results_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(zi_bp)
+    app.register_blueprint(imports_bp)
+    app.register_blueprint(combined_bp)
+    app.register_blueprint(groups_bp)
     init_wbs(app)
     init_kiosk(app)
+    init_integrity(app)
     register(app)

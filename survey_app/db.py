@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+CONNECT_TIMEOUT = 5  # seconds to reach PostgreSQL (psycopg `connect_timeout`)
+# Seconds a SQLite statement waits for another writer's lock before "database is locked": well
+# under gunicorn's 30 s worker timeout, so the request fails with our page (the survey submit
+# keeps the answers) instead of the worker being killed.
+SQLITE_BUSY_TIMEOUT = 10
+
 
 def make_engine(url: str) -> Engine:
     """Create an engine with the settings each backend needs."""
     kwargs: dict[str, Any] = {"future": True}
     if url.startswith("sqlite"):
-        kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+        kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT, "check_same_thread": False}
     else:
         kwargs["pool_pre_ping"] = True
+        if url.startswith("postgresql"):  # an unreachable server must not hang a worker
+            kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT}
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
 
@@ -25,40 +34,68 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             if ":memory:" not in url:
                 cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT * 1000}")
             cur.close()
 
     return engine
 
 
-class Database:
-    """Holds the engine; hands out one session per app context."""
+@dataclass(frozen=True)
+class AppDatabase:
+    """One app's engine and session factory, kept in `app.extensions["survey_db"]`."""
 
-    def __init__(self) -> None:
-        self.engine: Engine | None = None
-        self.session_factory: sessionmaker[Session] | None = None
+    engine: Engine
+    session_factory: sessionmaker[Session]
+
+
+class Database:
+    """Hands out one session per app context, from the current app's own engine.
+
+    The extension object holds no engine: two apps in one process each keep theirs in
+    their own `app.extensions`, so neither rebinds the other.
+    """
 
     def init_app(self, app: Flask) -> None:
         """Bind to the app's configured database URL."""
-        self.engine = make_engine(app.config["SURVEY"].database_url)
-        self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
-        app.extensions["survey_db"] = self
+        engine = make_engine(app.config["SURVEY"].database_url)
+        app.extensions["survey_db"] = AppDatabase(
+            engine, sessionmaker(engine, expire_on_commit=False))
         app.teardown_appcontext(self._remove)
+
+    @staticmethod
+    def state() -> AppDatabase:
+        """The current app's database state."""
+        state: AppDatabase = current_app.extensions["survey_db"]
+        return state
+
+    @property
+    def engine(self) -> Engine:
+        """The current app's engine."""
+        return self.state().engine
 
     @property
     def session(self) -> Session:
         """The session of the current app context."""
         if "db_session" not in g:
-            factory = current_app.extensions["survey_db"].session_factory
-            g.db_session = factory()
+            g.db_session = current_app.extensions["survey_db"].session_factory()
         return g.db_session  # type: ignore[no-any-return]
 
     @staticmethod
     def _remove(_exc: BaseException | None) -> None:
         session = g.pop("db_session", None)
-        if session is not None:
+        if session is None:
+            return
+        try:
             session.rollback()
             session.close()
+        except Exception:  # noqa: BLE001 - the response is finished: never turn it into a 500
+            # e.g. the connection died after the work was stored (a database restart); the
+            # pool drops it, and the visitor keeps the page already made for them.
+            current_app.logger.warning("database session teardown failed", exc_info=True)
+            try:
+                session.invalidate()
+            except Exception:  # noqa: BLE001
+                current_app.logger.debug("session invalidate failed", exc_info=True)
 
 
 db = Database()

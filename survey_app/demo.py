@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 import instruments
 
-from . import orgs
+from . import orgs, staff_sessions
 from .admin.services import create_user
 from .models import Response, Unit, User, utcnow
 from .security import hash_password
@@ -51,6 +51,7 @@ def ensure_demo(session: Session, seed_responses: int = 240) -> tuple[Unit, str]
         create_user(session, DEMO_ADMIN, password, "unit_admin", unit)
     else:
         user.password_hash = hash_password(password)
+        staff_sessions.end_all(session, user)  # the old password's logins end
     if not session.scalar(select(func.count()).select_from(Response)
                           .where(Response.unit_id == unit.id)):
         _seed(session, unit, seed_responses)
@@ -87,7 +88,7 @@ def ensure_demo_officer(session: Session, unit: Unit) -> tuple[str, str] | None:
     """A WBS channel and officer for the demo unit, once; their password and TOTP secret."""
     from flask import current_app
 
-    from .wbs.officers import add_officer, channel_of, create_channel, find_officer
+    from .wbs.officer.accounts import add_officer, channel_of, create_channel, find_officer
 
     if find_officer(session, DEMO_OFFICER) is not None:
         return None

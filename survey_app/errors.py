@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
@@ -17,6 +18,12 @@ MESSAGES = {
     429: _l("Too many attempts. Please wait a few minutes and try again."),
     500: _l("Something went wrong on our side. Nothing you sent was half-saved; please try again."),
 }
+# After a POST the work may have been stored before the failure: never ask to send it again.
+AFTER_POST = _l("Something went wrong on our side while finishing your request. What you sent "
+                "may already be saved: please do not send it again now.")
+BUSY = _l("The service is busy for a moment. Please reload this page in a minute.")
+BUSY_AFTER_POST = _l("The service is busy for a moment, so we could not confirm whether what you "
+                     "sent was saved. Please do not send it again right away.")
 
 
 def _render(code: int, message: object) -> tuple[str, int]:
@@ -43,5 +50,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def crash(exc: Exception) -> tuple[str, int]:
+        posted = request.method not in ("GET", "HEAD", "OPTIONS")
+        if isinstance(exc, (OperationalError, InterfaceError)):  # the database is away
+            app.logger.warning("database unavailable: %s", type(getattr(exc, "orig", exc)).__name__)
+            return _render(503, BUSY_AFTER_POST if posted else BUSY)
         app.logger.exception("unhandled error")
-        return _render(500, MESSAGES[500])
+        return _render(500, AFTER_POST if posted else MESSAGES[500])

@@ -31,7 +31,11 @@ def current_lang() -> str:
 
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel and expose the language to templates."""
+    from . import formats, profile
+
     Babel(app, locale_selector=current_lang)
+    formats.register(app.jinja_env)
+    app.jinja_env.globals["profile_groups"] = profile.ordered_groups
     app.context_processor(lambda: {"lang": current_lang(), "languages": LANGUAGES,
                                    "lang_href": lang_href})
 

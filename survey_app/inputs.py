@@ -17,6 +17,8 @@ from flask import Request
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.routing import IntegerConverter
 
+from .domain_errors import N_, DomainError
+
 INT32_MAX = 2**31 - 1  # the widest integer key any table has
 # Dates a user may name: far enough from datetime's year 1 and 9999 that a day's UTC bounds, the
 # previous periods of a trend and a following midnight never overflow (as the WBS recap has).
@@ -34,22 +36,22 @@ def parse_int(raw: object, lo: int = 0, hi: int = INT32_MAX) -> int | None:
 
 
 def check_year(year: int) -> int:
-    """`year` if within FIRST_YEAR..LAST_YEAR; ValueError saying so otherwise."""
+    """`year` if within FIRST_YEAR..LAST_YEAR; a DomainError (a ValueError) saying so otherwise."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValueError(f"year {year} is out of range: use a year from {FIRST_YEAR} to "
-                         f"{LAST_YEAR}")
+        raise DomainError(N_("year %(year)d is out of range: use a year from %(first)d to "
+                             "%(last)d"), year=year, first=FIRST_YEAR, last=LAST_YEAR)
     return year
 
 
 def parse_date(raw: str) -> date:
-    """A calendar date written exactly YYYY-MM-DD; ValueError naming the text otherwise."""
+    """A calendar date written exactly YYYY-MM-DD; a DomainError naming the text otherwise."""
     text = raw.strip()
     if _DATE.fullmatch(text):
         try:
             return date.fromisoformat(text)
         except ValueError:
             pass
-    raise ValueError(f"{raw[:40]!r} is not a date (YYYY-MM-DD)")
+    raise DomainError(N_("%(text)s is not a date (YYYY-MM-DD)"), text=repr(raw[:40]))
 
 
 def parse_report_date(raw: str) -> date:

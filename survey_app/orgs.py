@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .domain_errors import N_, DomainError
 from .models import Counter, Service, Unit
 from .models.org import CODE_PATTERN
 
@@ -15,8 +16,8 @@ RESERVED = {"terima-kasih"}
 INDONESIAN_TZ = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
 
 
-class OrgError(ValueError):
-    """A unit, service or counter that cannot be created as asked."""
+class OrgError(DomainError):
+    """A unit, service or counter that cannot be created as asked (CLI wording: English)."""
 
 
 class NotFound(OrgError):
@@ -34,7 +35,7 @@ def find_unit(session: Session, code: str) -> Unit:
     """A unit by code (case-insensitive)."""
     unit = session.scalar(select(Unit).where(func.upper(Unit.code) == code.upper()))
     if unit is None:
-        raise NotFound(f"unknown unit {code!r}")
+        raise NotFound(N_("unknown unit %(code)s"), code=repr(code[:40]))
     return unit
 
 
@@ -43,7 +44,8 @@ def find_service(session: Session, unit: Unit, code: str) -> Service:
     for service in unit.services:
         if service.code.upper() == code.upper():
             return service
-    raise NotFound(f"unknown service {code!r} in unit {unit.code}")
+    raise NotFound(N_("unknown service %(code)s in unit %(unit)s"), code=repr(code[:40]),
+                   unit=unit.code)
 
 
 def find_counter(service: Service, code: str) -> Counter:
@@ -51,7 +53,8 @@ def find_counter(service: Service, code: str) -> Counter:
     for counter in service.counters:
         if counter.code.upper() == code.upper():
             return counter
-    raise NotFound(f"unknown counter {code!r} in service {service.code}")
+    raise NotFound(N_("unknown counter %(code)s in service %(service)s"), code=repr(code[:40]),
+                   service=service.code)
 
 
 def add_unit(session: Session, code: str, name: str, parent: str | None = None,

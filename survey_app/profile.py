@@ -38,3 +38,32 @@ def normalise_code(value: str, choices: dict[str, object]) -> str | None:
         if code.lower() == key.lower():
             return code
     return None
+
+
+AGE_LABELS = {"<20": _l("under 20"), "60+": _l("60 and over")}
+NOT_STATED = _l("not stated")
+
+
+def ordered_groups(field: str, counts: dict[str, object]) -> list[tuple[str, object]]:
+    """A profile breakdown as (label, count) in a natural order, for people to read.
+
+    Codes follow the reference's order (education SD .. S3, age bands ascending), a stored code
+    outside today's list comes after them as it is, "not stated" last.
+    """
+    from .results.queries import AGE_BANDS  # queries imports this module
+
+    labels: dict[str, object] = {"jenis_kelamin": SEX, "pendidikan": EDUCATION,
+                                 "pekerjaan": OCCUPATION}.get(field, {})  # type: ignore[assignment]
+    order = [band for band, _upper in AGE_BANDS] if field == "usia" else list(labels)
+    rank = {code: i for i, code in enumerate(order)}
+    codes = sorted(counts, key=lambda c: (c == "-", rank.get(c, len(rank)), c))
+    out: list[tuple[str, object]] = []
+    for code in codes:
+        if code == "-":
+            label: object = NOT_STATED
+        elif field == "usia":
+            label = AGE_LABELS.get(code, code.replace("-", "–"))
+        else:
+            label = labels.get(code, code)
+        out.append((str(label), counts[code]))
+    return out

@@ -1,17 +1,11 @@
-"""Password hashing, login state, role checks and response headers."""
+"""Password hashing and response headers (login state and roles: see access.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, Response, abort, current_app, g, redirect, request, session, url_for
+from flask import Flask, Response, current_app, request
 
-from . import staff_sessions
-from .db import db
 from .models import User
 
 _hasher = PasswordHasher()
@@ -37,31 +31,6 @@ def check_password(user: User | None, password: str) -> bool:
         )
     except (VerificationError, InvalidHashError):
         return False
-
-
-def current_user() -> User | None:
-    """The logged-in staff member of this request, if any: a live server-side login."""
-    if "user" not in g:
-        g.user = staff_sessions.resume(db.session, session.get("staff"))
-    return g.user  # type: ignore[no-any-return]
-
-
-def login_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Require a logged-in user, with one of `roles` when given."""
-
-    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
-        @wraps(view)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            user = current_user()
-            if user is None:
-                return redirect(url_for("admin.login", next=request.path))
-            if roles and user.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 _ALWAYS = (

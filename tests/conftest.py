@@ -16,6 +16,7 @@ from survey_app import create_app
 from survey_app.db import make_engine
 from survey_app.migrations import upgrade
 from survey_app.models import Base
+from tests.append_only import APPEND_ONLY, purge
 
 
 def with_schema(url: str, schema: str) -> str:
@@ -75,7 +76,10 @@ def app(database_url: str, tmp_path) -> Iterator[Flask]:  # type: ignore[no-unty
     engine = application.extensions["survey_db"].engine
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
-            conn.execute(table.delete())
+            if table.name in APPEND_ONLY:
+                purge(conn, table.name)
+            else:
+                conn.execute(table.delete())
     engine.dispose()
 
 

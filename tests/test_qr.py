@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -84,7 +85,9 @@ def test_poster_pdf_has_the_url_as_text_and_a_scannable_code(runner, session, tm
     assert result.exit_code == 0, result.output
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True,
                           check=True).stdout
-    assert COUNTER_URL in text and "Unit U1" in text and "Layanan S1" in text
+    assert COUNTER_URL in text and "UNIT U1" in text and "Layanan S1" in text
+    assert "Laporkan tanpa nama: http://survey.test/wbs" in " ".join(text.split())
+    assert "Tanpa nama, tanpa nomor telepon" in " ".join(text.split())
     subprocess.run(["pdftoppm", "-r", "100", "-png", "-singlefile", str(out),
                     str(tmp_path / "page")], check=True)
     assert decode_png((tmp_path / "page.png").read_bytes()) == [COUNTER_URL]
@@ -97,3 +100,27 @@ def test_unknown_format_and_unit_are_one_line_errors(runner, session, tmp_path):
     assert "Traceback" not in result.output
     result = runner.invoke(args=["qr", "U1", "--format", "gif", "--out", str(tmp_path / "x")])
     assert result.exit_code == 2
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+def test_poster_carries_the_units_logo_and_still_scans(runner, session, tmp_path):
+    from survey_app import letterheads, orgs
+
+    unit = make_unit(session)
+    logo = Image.new("RGB", (200, 200), (200, 30, 30))
+    buf = io.BytesIO()
+    logo.save(buf, format="PNG")
+    letterheads.save(session, unit, {}, logo=buf.getvalue())
+    session.commit()
+    out = tmp_path / "poster.pdf"
+    result = runner.invoke(args=["qr", "U1", "S1", "L1", "--format", "pdf", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().count(b"/Subtype /Image") == 2  # the logo and the QR code
+    subprocess.run(["pdftoppm", "-r", "100", "-png", "-singlefile", str(out),
+                    str(tmp_path / "page")], check=True)
+    assert decode_png((tmp_path / "page.png").read_bytes()) == [COUNTER_URL]
+    with Image.open(tmp_path / "page.png") as page:  # the red logo sits at the top centre
+        assert page.convert("RGB").getpixel((page.width // 2, 100)) == (200, 30, 30)
+    if os.environ.get("REPORT_PNG_DIR"):
+        shutil.copy(tmp_path / "page.png", os.path.join(os.environ["REPORT_PNG_DIR"], "poster.png"))
+    assert orgs.find_unit(session, "U1") is not None

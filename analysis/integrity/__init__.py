@@ -56,7 +56,7 @@ from .model import (
 from .paper import BatchSummary, batch_summaries, bulk_import
 from .patterns import fast_completion, near_duplicates, straight_lining
 from .summary import IntegritySummary, check_all, flag_json, integrity_summary
-from .table import ResponseTable, build_table
+from .table import ResponseTable, build_table, table_from_columns
 from .volume import bursts, outside_hours, rate_above_transactions
 
 __all__ = [
@@ -84,4 +84,5 @@ __all__ = [
     "outside_hours",
     "rate_above_transactions",
     "straight_lining",
+    "table_from_columns",
 ]

@@ -134,42 +134,86 @@ def batch_summaries(
     if not 0 < alpha < 1 or min_v < 0 or per_minute <= 0 or margin <= 0:
         raise ValueError("alpha in (0, 1), min_v >= 0, per_minute and margin positive")
     t = as_table(data, hours)
+    n_batches, n_services, width = len(t.batches), len(t.services), t.scale_max + 1
+    if n_batches == 0:
+        return []
     live = _value_counts(t, np.flatnonzero(t.channel_mask(("web", "kiosk"))))
     capacity = _capacities(t, per_minute, margin)
-    lines = straight_lines(t)
-    parts = []
-    for name, rows in zip(t.batches, _batch_rows(t), strict=True):
-        services = np.unique(t.service[rows])
-        ref = live[services].sum(axis=0)
-        if ref[0] < min_reference:
-            ref = live.sum(axis=0)
-        test = _compare(_value_counts(t, rows).sum(axis=0), ref) if ref[0] >= min_reference \
-            else None
-        g, sizes = group(t.service[rows], t.day[rows])
-        first = np.zeros(len(sizes), dtype=np.int64)
-        first[g] = rows
-        caps = capacity(t.service[first], t.day[first])
-        parts.append((name, rows, services, ref, test, sizes, first, caps))
-    tested = [part[4] for part in parts if part[4] is not None]
-    p_values = iter(stats.chi2.sf([c for c, _, _ in tested], [d for _, d, _ in tested]).tolist())
+    # Every batch at once: value counts by (batch, service), then the tests as arrays.
+    paper = np.flatnonzero(t.batch >= 0)
+    pb, a = t.batch[paper], t.answers[paper].astype(np.int64)
+    bs = pb * n_services + t.service[paper]
+    counts = np.bincount((bs[:, None] * width + a).ravel(),
+                         minlength=n_batches * n_services * width)
+    counts = counts.reshape(n_batches, n_services, width)
+    counts[:, :, 0] = np.bincount(bs[(a > 0).any(axis=1)],
+                                  minlength=n_batches * n_services).reshape(n_batches, n_services)
+    has = np.bincount(bs, minlength=n_batches * n_services).reshape(n_batches, n_services) > 0
+    ref = has.astype(np.int64) @ live
+    ref[ref[:, 0] < min_reference] = live.sum(axis=0)
+    tested = ref[:, 0] >= min_reference
+    chi2, dof, v = _compare_all(counts.sum(axis=1), ref)
+    p_all = np.where(tested, stats.chi2.sf(chi2, dof), np.nan)
+    rows_of = np.bincount(pb, minlength=n_batches)
+    share = np.bincount(pb, weights=straight_lines(t)[paper], minlength=n_batches) \
+        / np.maximum(rows_of, 1)
+    # (batch, service, day) groups: the busiest and whether any is over capacity.
+    g, sizes = group(pb, t.service[paper], t.day[paper])
+    first = np.zeros(len(sizes), dtype=np.int64)
+    first[g] = paper
+    caps = capacity(t.service[first], t.day[first])
+    g_batch = t.batch[first]
+    over = np.bincount(g_batch, weights=sizes > caps, minlength=n_batches) > 0
+    top_order = np.lexsort((np.arange(len(sizes)), -sizes, g_batch))
+    top = top_order[np.searchsorted(g_batch[top_order], np.arange(n_batches))]
+    # First day, last day and distinct days of each batch.
+    days = t.day[paper]
+    by_day = np.lexsort((days, pb))
+    bounds = np.searchsorted(pb[by_day], np.arange(n_batches + 1))
+    day_group, day_sizes = group(pb, days)
+    d_batch = np.zeros(len(day_sizes), dtype=np.int64)
+    d_batch[day_group] = pb
+    n_days = np.bincount(d_batch, minlength=n_batches)
     out = []
-    for name, rows, services, ref, test, sizes, first, caps in parts:
-        chi2 = p = v = None
-        if test is not None:
-            chi2, v, p = test[0], test[2], next(p_values)
-        top = int(np.argmax(sizes))
-        busiest = (t.services[t.service[first[top]]], day_date(t.day[first[top]]), int(sizes[top]))
-        reasons = (("distribution",) if p is not None and v is not None and p < alpha
-                   and v >= min_v else ()) + (("capacity",) if (sizes > caps).any() else ())
-        days = t.day[rows]
+    for b in np.flatnonzero(rows_of).tolist():
+        ordered = days[by_day[bounds[b]:bounds[b + 1]]]
+        c = int(first[top[b]])
+        p = None if not tested[b] else float(p_all[b])
+        reasons = (("distribution",) if p is not None and p < alpha and v[b] >= min_v else ()) \
+            + (("capacity",) if over[b] else ())
         out.append(BatchSummary(
-            batch=name, rows=int(rows.size), first=day_date(days.min()), last=day_date(days.max()),
-            days=int(np.unique(days).size), services=tuple(t.services[s] for s in services),
-            straight_line_share=float(lines[rows].mean()), chi2=chi2, p_value=p, cramers_v=v,
-            reference_rows=int(ref[0]), busiest=busiest, capacity=float(caps[top]),
-            reasons=reasons,
+            batch=t.batches[b], rows=int(rows_of[b]), first=day_date(int(ordered[0])),
+            last=day_date(int(ordered[-1])), days=int(n_days[b]),
+            services=tuple(t.services[s] for s in np.flatnonzero(has[b])),
+            straight_line_share=float(share[b]),
+            chi2=float(chi2[b]) if tested[b] else None, p_value=p,
+            cramers_v=float(v[b]) if tested[b] else None,
+            reference_rows=int(ref[b, 0]),
+            busiest=(t.services[t.service[c]], day_date(int(t.day[c])), int(sizes[top[b]])),
+            capacity=float(caps[top[b]]), reasons=reasons,
         ))
     return out
+
+
+def _compare_all(batch: np.ndarray, ref: np.ndarray) -> tuple[np.ndarray, np.ndarray,
+                                                               np.ndarray]:
+    """:func:`_compare` for many pairs of count rows at once: (chi2, dof, V) arrays."""
+    table = np.stack([batch[:, 1:], ref[:, 1:]], axis=1).astype(float)  # (B, 2, values)
+    col = table.sum(axis=1)
+    row = table.sum(axis=2)
+    total = row.sum(axis=1)
+    used = col > 0
+    dof = used.sum(axis=1) - 1
+    valid = (dof >= 1) & (row[:, 0] > 0) & (row[:, 1] > 0)
+    safe_total = np.where(total > 0, total, 1.0)
+    expected = row[:, :, None] * col[:, None, :] / safe_total[:, None, None]
+    cells = np.where(used[:, None, :], (table - expected) ** 2
+                     / np.where(expected > 0, expected, 1.0), 0.0)
+    raw = cells.sum(axis=(1, 2))
+    per_response = total / np.maximum(batch[:, 0] + ref[:, 0], 1)
+    chi2 = np.where(valid, raw / np.maximum(per_response, 1.0), 0.0)
+    v = np.where(valid, np.sqrt(raw / safe_total), 0.0)
+    return chi2, np.where(valid, dof, 1), v
 
 
 def bulk_import(
@@ -192,7 +236,9 @@ def bulk_import(
     summaries = batch_summaries(t, alpha=alpha, min_v=min_v, per_minute=per_minute,
                                 margin=margin, min_reference=min_reference)
     capacity = _capacities(t, per_minute, margin)
-    for summary, rows in zip(summaries, _batch_rows(t), strict=True):
+    rows_of = dict(zip(t.batches, _batch_rows(t), strict=True))
+    for summary in summaries:
+        rows = rows_of[summary.batch]
         if "distribution" in summary.reasons:
             flags.append(make_flag(t, "bulk_import", rows, {
                 "reason": "distribution", "batch": str(summary.batch),

@@ -59,14 +59,17 @@ def _run_sizes(*sorted_cols: np.ndarray) -> np.ndarray:
 
 
 def _neighbours(
-    window: np.ndarray, service_of_window: np.ndarray, keys: list[np.ndarray]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    window: np.ndarray, service_of_window: np.ndarray, keys: list[np.ndarray], min_size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Rows differing from each row in at most one field (self included), counted in the same
-    window, the same service and the whole data.
+    window for every row; then, for the candidate rows only (window count >= ``min_size``), in
+    the same service and in the whole data.
 
     A row at distance 0 shares every masked key, one at distance 1 exactly one of them, so the
     count is ``exact + sum_j (masked_j - exact)``. Windows are renumbered in service order, so
-    one sort per key by (key, window) gives all three levels as nested runs.
+    one sort per key by (key, window) gives the window runs, and a service's (or the data's)
+    rows with a key are one contiguous stretch of that sorted column, found by binary search.
+    Returns (window counts, candidates, their service counts, their unit counts).
     """
     n_win = len(service_of_window)
     rank = np.empty(n_win, dtype=np.int64)
@@ -74,36 +77,55 @@ def _neighbours(
     rank[by_service] = np.arange(n_win)
     service_of_rank = service_of_window[by_service]
     w = rank[window]
-    totals = [np.zeros(len(window), dtype=np.int64) for _ in range(3)]
-    exact: list[np.ndarray] = []
+    total = np.zeros(len(window), dtype=np.int64)
+    exact = np.zeros(0, dtype=np.int64)
+    kept: list[tuple[np.ndarray, np.ndarray]] = []
     for i, key in enumerate(keys):
         if int(key.max(initial=0)) >= (2**62) // max(n_win, 1):
             key = np.unique(key, return_inverse=True)[1].reshape(-1)
-        order = np.argsort(key * n_win + w)
-        k_sorted, w_sorted = key[order], w[order]
-        levels = (
-            _run_sizes(k_sorted, w_sorted),
-            _run_sizes(k_sorted, service_of_rank[w_sorted]),
-            _run_sizes(k_sorted),
-        )
-        for level, sizes in enumerate(levels):
-            per_row = np.empty_like(sizes)
-            per_row[order] = sizes
-            if i == 0:
-                exact.append(per_row)
-                totals[level] += per_row
-            else:
-                totals[level] += per_row - exact[level]
-    return totals[0], totals[1], totals[2]
+        composite = key * n_win + w
+        order = np.argsort(composite)
+        ordered = composite[order]
+        sizes = _run_sizes(ordered)
+        per_row = np.empty_like(sizes)
+        per_row[order] = sizes
+        if i == 0:
+            exact = per_row
+            total += per_row
+        else:
+            total += per_row - exact
+        kept.append((key, ordered))
+    candidates = np.flatnonzero(total >= min_size)
+    # First and last window rank of each candidate's service.
+    first_rank = np.searchsorted(service_of_rank, service_of_rank[w[candidates]], "left")
+    last_rank = np.searchsorted(service_of_rank, service_of_rank[w[candidates]], "right") - 1
+    in_service = np.zeros(len(candidates), dtype=np.int64)
+    in_unit = np.zeros(len(candidates), dtype=np.int64)
+    exact_s = exact_u = np.zeros(0, dtype=np.int64)
+    for i, (key, ordered) in enumerate(kept):
+        base = key[candidates] * n_win
+        count_s = (np.searchsorted(ordered, base + last_rank, "right")
+                   - np.searchsorted(ordered, base + first_rank, "left"))
+        count_u = (np.searchsorted(ordered, base + n_win - 1, "right")
+                   - np.searchsorted(ordered, base, "left"))
+        if i == 0:
+            exact_s, exact_u = count_s, count_u
+            in_service += count_s
+            in_unit += count_u
+        else:
+            in_service += count_s - exact_s
+            in_unit += count_u - exact_u
+    return total, candidates, in_service, in_unit
 
 
 def _reference(
-    t: ResponseTable, window: np.ndarray, by_service: np.ndarray, by_unit: np.ndarray,
-    win_value: np.ndarray, min_reference: int,
+    t: ResponseTable, window: np.ndarray, rows: np.ndarray, by_service: np.ndarray,
+    by_unit: np.ndarray, win_value: np.ndarray, min_reference: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per row: rest-of-service count, its rest size, and whether the unit had to be used."""
-    w_size = np.bincount(window)[window]
-    s_size = np.bincount(t.service)[t.service]
+    """Per candidate row: rest-of-service count, its rest size, and whether the unit had to be
+    used."""
+    w_size = np.bincount(window)[window[rows]]
+    s_size = np.bincount(t.service)[t.service[rows]]
     use_unit = s_size - w_size < min_reference
     rest_value = np.where(use_unit, by_unit - win_value, by_service - win_value)
     rest_size = np.where(use_unit, t.n - w_size, s_size - w_size)
@@ -143,12 +165,12 @@ def near_duplicates(
     window, w_size = group(t.station, t.day)
     service_of_window = np.zeros(len(w_size), dtype=np.int64)
     service_of_window[window] = t.service
-    near_w, near_s, near_u = _neighbours(window, service_of_window, keys)
-    candidates = np.flatnonzero(near_w >= min_size)
+    near_w, candidates, near_s, near_u = _neighbours(window, service_of_window, keys, min_size)
     if candidates.size == 0:
         return []
-    rest, rest_size, use_unit = _reference(t, window, near_s, near_u, near_w, min_reference)
-    q = (rest[candidates] + 0.5) / (rest_size[candidates] + 1)
+    rest, rest_size, use_unit = _reference(t, window, candidates, near_s, near_u,
+                                           near_w[candidates], min_reference)
+    q = (rest + 0.5) / (rest_size + 1)
     n_win = w_size[window[candidates]]
     tail = stats.binom.sf(near_w[candidates] - 2, n_win - 1, q)
     p = np.minimum(1.0, tail * n_win)
@@ -171,7 +193,7 @@ def near_duplicates(
             "window_responses": int(n_win[i]),
             "fields": int(fields.shape[1]),
             "max_diff": max_diff,
-            "reference": "unit" if use_unit[r] else "service",
+            "reference": "unit" if use_unit[i] else "service",
             "date": day_date(int(t.day[r])).isoformat(),
         }))
     return flags
@@ -214,8 +236,8 @@ def straight_lining(
     window, w_size = group(t.station, t.day)
     s_win = np.bincount(window, weights=line).astype(np.int64)[window]
     s_srv = np.bincount(t.service, weights=line).astype(np.int64)[t.service]
-    rest, rest_size, use_unit = _reference(t, window, s_srv, np.full(t.n, line.sum()), s_win,
-                                           min_reference)
+    rest, rest_size, use_unit = _reference(t, window, np.arange(t.n), s_srv,
+                                           np.full(t.n, line.sum()), s_win, min_reference)
     candidates = np.flatnonzero((s_win >= min_size) & (line == 1))
     if candidates.size == 0:
         return []

@@ -79,15 +79,20 @@ def flag_json(flag: Flag) -> dict[str, object]:
     }
 
 
-def integrity_summary(records: Sequence[Response], flags: Sequence[Flag]) -> IntegritySummary:
-    """Counts over ``records`` of what ``flags`` cover.
+def integrity_summary(records: Sequence[Response] | ResponseTable,
+                      flags: Sequence[Flag]) -> IntegritySummary:
+    """Counts over ``records`` (or their table) of what ``flags`` cover.
 
     Raises
     ------
     ValueError
         A flag covers an id that is not among ``records``, or has an unknown kind.
     """
-    channel_of: dict[Hashable, str] = {r.id: r.channel for r in records}
+    if isinstance(records, ResponseTable):
+        channel_of: dict[Hashable, str] = dict(zip(
+            records.ids, (CHANNELS[c] for c in records.channel.tolist()), strict=True))
+    else:
+        channel_of = {r.id: r.channel for r in records}
     covered: set[Hashable] = set()
     by_kind: dict[str, set[Hashable]] = {k: set() for k in KINDS}
     flags_by_kind = dict.fromkeys(KINDS, 0)

@@ -6,13 +6,13 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from operator import attrgetter
-from typing import cast
 
 import numpy as np
 
 from .model import CHANNELS, DURATION_BUCKETS, Flag, OpeningHours, Response
 
-__all__ = ["ResponseTable", "as_table", "build_table", "day_date", "group", "make_flag"]
+__all__ = ["ResponseTable", "as_table", "build_table", "day_date", "group", "make_flag",
+           "table_from_columns"]
 
 # 1970-01-01, day 0 of local epoch minutes, was a Thursday (weekday 3, Monday = 0).
 EPOCH_WEEKDAY = 3
@@ -99,12 +99,6 @@ def _local_minutes(epoch_sec: np.ndarray, hours: OpeningHours) -> np.ndarray:
     return (epoch_sec + offsets[inverse]) // 60
 
 
-def _station(key: Hashable) -> tuple[str, str | None]:
-    """A (service, counter) key as built by :func:`build_table`, with its types."""
-    pair = cast(tuple[object, object], key)
-    return str(pair[0]), None if pair[1] is None else str(pair[1])
-
-
 def build_table(
     records: Sequence[Response], hours: OpeningHours | None = None, scale_max: int = 4
 ) -> ResponseTable:
@@ -136,16 +130,6 @@ def build_table(
 
     service, services = _factorize(list(map(attrgetter("service"), records)))
     counter, counters = _factorize(list(map(attrgetter("counter"), records)))
-    # A station is a (service, counter) pair; numbered in order of first appearance.
-    pair = service * max(len(counters), 1) + counter
-    _, first_row, station = np.unique(pair, return_index=True, return_inverse=True)
-    by_first = np.argsort(first_row, kind="stable")
-    renumber = np.empty_like(by_first)
-    renumber[by_first] = np.arange(len(by_first))
-    station = renumber[station.reshape(-1)]
-    stations = tuple(
-        (services[service[first_row[i]]], counters[counter[first_row[i]]]) for i in by_first
-    )
     batch, batches = _factorize(list(map(attrgetter("batch"), records)))
     if None in batches:
         none_code = batches.index(None)
@@ -181,9 +165,97 @@ def build_table(
 
     duration = np.array(list(map(attrgetter("duration"), records)), dtype=np.float64)
     duration = np.nan_to_num(duration.reshape(n), nan=-1.0).astype(np.int64)
-    if n and not np.isin(duration, (-1, *DURATION_BUCKETS)).all():
-        raise ValueError(f"durations must be None or one of {DURATION_BUCKETS}")
+    return _assemble(ids, hours, epoch_sec, service, tuple(str(s) for s in services), counter,
+                     tuple(None if c is None else str(c) for c in counters), channel, answers,
+                     profile, duration, batch, batches, scale_max)
 
+
+def table_from_columns(
+    ids: Sequence[Hashable],
+    epoch_seconds: np.ndarray,
+    service: np.ndarray,
+    services: Sequence[str],
+    counter: np.ndarray,
+    counters: Sequence[str | None],
+    channel: np.ndarray,
+    answers: np.ndarray,
+    profile: np.ndarray | None = None,
+    duration: np.ndarray | None = None,
+    batch: np.ndarray | None = None,
+    batches: Sequence[Hashable] = (),
+    hours: OpeningHours | None = None,
+    scale_max: int = 4,
+) -> ResponseTable:
+    """A :class:`ResponseTable` straight from columns (e.g. as a database hands them), without
+    one Python object per response.
+
+    ``epoch_seconds`` are UTC seconds; ``service`` and ``counter`` index ``services`` and
+    ``counters`` (a counter code may be None: paper); ``channel`` indexes :data:`CHANNELS`;
+    ``answers`` is (n, k) with 0 for unanswered; ``profile`` (n, p) non-negative codes with 0 for
+    not given; ``duration`` bucket bounds with -1 for unknown; ``batch`` indexes ``batches``
+    with -1 for not imported. Validated as :func:`build_table` validates records.
+
+    Raises
+    ------
+    ValueError
+        Duplicate ids, columns of different lengths, codes out of range, answers outside
+        ``0..scale_max``, or a duration that is not a bucket bound.
+    """
+    hours = hours or OpeningHours()
+    ids = tuple(ids)
+    n = len(ids)
+    if len(set(ids)) != n:
+        raise ValueError("response ids must be unique")
+    cols = {"epoch_seconds": epoch_seconds, "service": service, "counter": counter,
+            "channel": channel, "answers": answers}
+    if profile is None:
+        profile = np.zeros((n, 0), dtype=np.int64)
+    if duration is None:
+        duration = np.full(n, -1, dtype=np.int64)
+    if batch is None:
+        batch = np.full(n, -1, dtype=np.int64)
+    cols.update(profile=profile, duration=duration, batch=batch)
+    arrays = {name: np.asarray(col) for name, col in cols.items()}
+    short = [name for name, col in arrays.items() if col.shape[:1] != (n,)]
+    if short or arrays["answers"].ndim != 2 or arrays["profile"].ndim != 2:
+        raise ValueError(f"columns must have one row per id: {short or ['answers/profile']}")
+    for name, labels in (("service", services), ("counter", counters), ("channel", CHANNELS)):
+        col = arrays[name]
+        if n and (col.min() < 0 or col.max() >= len(labels)):
+            raise ValueError(f"{name} codes must index its {len(labels)} labels")
+    if n and (arrays["batch"].min() < -1 or arrays["batch"].max() >= len(batches)):
+        raise ValueError("batch codes must be -1 or index the batches")
+    a = arrays["answers"]
+    if a.size and (a.min() < 0 or a.max() > scale_max):
+        raise ValueError(f"answers must be 0 (unanswered) or in 1..{scale_max}")
+    if arrays["profile"].size and arrays["profile"].min() < 0:
+        raise ValueError("profile codes must be >= 0 (0: not given)")
+    return _assemble(ids, hours, arrays["epoch_seconds"].astype(np.int64),
+                     arrays["service"].astype(np.int64), tuple(services),
+                     arrays["counter"].astype(np.int64), tuple(counters),
+                     arrays["channel"].astype(np.int64), a.astype(np.int8),
+                     arrays["profile"].astype(np.int64), arrays["duration"].astype(np.int64),
+                     arrays["batch"].astype(np.int64), tuple(batches), scale_max)
+
+
+def _assemble(ids: tuple[Hashable, ...], hours: OpeningHours, epoch_sec: np.ndarray,
+              service: np.ndarray, services: tuple[str, ...], counter: np.ndarray,
+              counters: tuple[str | None, ...], channel: np.ndarray, answers: np.ndarray,
+              profile: np.ndarray, duration: np.ndarray, batch: np.ndarray,
+              batches: tuple[Hashable, ...], scale_max: int) -> ResponseTable:
+    """The table from validated columns: stations, local clock, checked durations."""
+    if len(ids) and not np.isin(duration, (-1, *DURATION_BUCKETS)).all():
+        raise ValueError(f"durations must be None or one of {DURATION_BUCKETS}")
+    # A station is a (service, counter) pair; numbered in order of first appearance.
+    pair = service * max(len(counters), 1) + counter
+    _, first_row, station = np.unique(pair, return_index=True, return_inverse=True)
+    by_first = np.argsort(first_row, kind="stable")
+    renumber = np.empty_like(by_first)
+    renumber[by_first] = np.arange(len(by_first))
+    station = renumber[station.reshape(-1)]
+    stations = tuple(
+        (services[service[first_row[i]]], counters[counter[first_row[i]]]) for i in by_first
+    )
     local = _local_minutes(epoch_sec, hours)
     return ResponseTable(
         ids=ids,
@@ -192,9 +264,9 @@ def build_table(
         local=local,
         day=local // 1440,
         service=service,
-        services=tuple(str(s) for s in services),
+        services=services,
         station=station,
-        stations=tuple(_station(key) for key in stations),
+        stations=stations,
         channel=channel,
         answers=answers,
         profile=profile,

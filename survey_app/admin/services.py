@@ -7,12 +7,12 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..access import STAFF_ROLES
 from ..models import ROLES, Counter, Service, Unit, User, utcnow
 from ..orgs import NotFound, find_counter, find_service
 from ..security import check_password, hash_password
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-STAFF_ROLES = ("admin", "unit_admin", "analyst")  # WBS officers log in through /wbs/officer
 MIN_PASSWORD = 10
 
 
@@ -43,7 +43,7 @@ def create_user(session: Session, email: str, password: str, role: str,
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
-    """The active user with this e-mail and password, else None."""
+    """The active user with this e-mail and password, else None (the caller commits)."""
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     if not check_password(user, password):
         return None
@@ -52,32 +52,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         return None
     # The hour is enough; an exact time would be one more anchor to date WBS rows by (README).
     user.last_login_at = utcnow().replace(minute=0, second=0, microsecond=0)
-    session.commit()
     return user
-
-
-def visible_units(session: Session, user: User) -> list[Unit]:
-    """Units a user may see: all for the instance admin, else their unit and its sub-units."""
-    units = list(session.scalars(select(Unit).order_by(Unit.code)))
-    if user.role == "admin":
-        return units
-    children: dict[int | None, list[Unit]] = {}
-    for unit in units:
-        children.setdefault(unit.parent_id, []).append(unit)
-    seen, stack = [], [u for u in units if u.id == user.unit_id]
-    while stack:
-        unit = stack.pop()
-        seen.append(unit)
-        stack.extend(children.get(unit.id, []))
-    return sorted(seen, key=lambda u: u.code)
-
-
-def find_visible_unit(session: Session, user: User, code: str) -> Unit | None:
-    """A unit by code if the user may see it."""
-    for unit in visible_units(session, user):
-        if unit.code.upper() == code.upper():
-            return unit
-    return None
 
 
 def count_users(session: Session) -> int:

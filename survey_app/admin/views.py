@@ -19,13 +19,13 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 import instruments
 
-from .. import login_limits, orgs, qr, staff_sessions
+from .. import letterheads, login_limits, orgs, qr, staff_sessions
+from ..access import EDITORS, can_edit, current_unit, login_required, staff_user, visible_units
 from ..clientaddr import request_key
 from ..db import db
 from ..i18n import current_lang
-from ..models import Service, Unit, User
+from ..models import Service, Unit
 from ..redirects import safe_next
-from ..security import current_user, login_required
 from ..survey import flow
 from ..survey.services import response_counts
 from . import services, wording
@@ -78,23 +78,7 @@ def logout() -> WerkzeugResponse:
 def index() -> str:
     """Units the user may see."""
     return render_template("admin/index.html",
-                           units=services.visible_units(db.session, staff_user()))
-
-
-def staff_user() -> User:
-    """The logged-in user of a login_required view."""
-    user = current_user()
-    if user is None:  # login_required ran first; this only narrows the type
-        abort(401)
-    return user
-
-
-def current_unit(code: str) -> Unit:
-    """The unit in the URL, if the user may see it; 404 otherwise."""
-    unit = services.find_visible_unit(db.session, staff_user(), code)
-    if unit is None:
-        abort(404)
-    return unit
+                           units=visible_units(db.session, staff_user()))
 
 
 def _unit_page(u: Unit, entered: dict[str, str] | None = None,
@@ -107,7 +91,7 @@ def _unit_page(u: Unit, entered: dict[str, str] | None = None,
     return render_template("admin/unit.html", unit=u, base=base, survey_url=qr.survey_url,
                            counts=response_counts(db.session, u), order=flow.ORDER,
                            all_instruments={s: instruments.latest(s) for s in flow.ORDER},
-                           styles=styles, can_edit=staff_user().role in ("admin", "unit_admin"),
+                           styles=styles, can_edit=can_edit(),
                            wordings=wording.unit_wordings(db.session, u, lang),
                            wording_choices=wording.choices(lang), wording_max=wording.MAX_TEXT,
                            entered=entered or {}, wording_error=error,
@@ -122,7 +106,7 @@ def unit(code: str) -> str:
 
 
 @bp.post("/units/<code>/instruments")
-@login_required("admin", "unit_admin")
+@login_required(*EDITORS)
 def set_instruments(code: str) -> WerkzeugResponse:
     """Choose the surveys a service's or counter's QR code offers."""
     u = current_unit(code)
@@ -130,16 +114,25 @@ def set_instruments(code: str) -> WerkzeugResponse:
         service = orgs.find_service(db.session, u, request.form.get("service", ""))
         counter_code = request.form.get("counter")
         item = orgs.find_counter(service, counter_code) if counter_code else service
-        slugs = None if request.form.get("inherit") else request.form.getlist("slugs")
-        flow.set_flow(db.session, item, slugs)
-        flash(_("Surveys updated."))
-    except (orgs.OrgError, flow.FlowError) as exc:
+        chosen = request.form.getlist("slugs")
+        if counter_code and request.form.get("inherit") and chosen and set(chosen) != set(
+                service.instrument_slugs.split(",")):
+            # never drop a choice silently: the box and the ticked surveys disagree
+            flash(_("Nothing was changed: untick \"same as the service\" to give this counter "
+                    "its own surveys, or tick exactly the service's surveys."))
+            return redirect(url_for("admin.unit", code=u.code))
+        flow.set_flow(db.session, item, None if request.form.get("inherit") else chosen)
+        db.session.commit()
+        flash(_("Surveys updated."), "success")
+    except orgs.OrgError as exc:
+        flash(exc.message())
+    except flow.FlowError as exc:  # survey/flow.py still words its errors in English
         flash(str(exc))
     return redirect(url_for("admin.unit", code=u.code))
 
 
 @bp.post("/units/<code>/styles")
-@login_required("admin", "unit_admin")
+@login_required(*EDITORS)
 def set_styles(code: str) -> WerkzeugResponse:
     """Choose the label style the unit uses per instrument."""
     u = current_unit(code)
@@ -147,7 +140,8 @@ def set_styles(code: str) -> WerkzeugResponse:
         for slug, style in request.form.items():
             if slug != "csrf_token":
                 flow.set_style(db.session, u, slug, style)
-        flash(_("Surveys updated."))
+        db.session.commit()
+        flash(_("Surveys updated."), "success")
     except (flow.FlowError, instruments.InstrumentError) as exc:
         flash(str(exc))
     return redirect(url_for("admin.unit", code=u.code))
@@ -175,7 +169,7 @@ def _wording_target(u: Unit) -> tuple[Service, str, str]:
 
 
 @bp.post("/units/<code>/wording")
-@login_required("admin", "unit_admin")
+@login_required(*EDITORS)
 def save_wording(code: str) -> WerkzeugResponse | tuple[str, int]:
     """Create or change a service's own wording of one question."""
     u = current_unit(code)
@@ -186,12 +180,13 @@ def save_wording(code: str) -> WerkzeugResponse | tuple[str, int]:
     except wording.WordingError as exc:
         db.session.rollback()
         return _unit_page(u, request.form.to_dict(), _wording_message(exc)), 422
-    flash(_("Wording saved."))
+    db.session.commit()
+    flash(_("Wording saved."), "success")
     return redirect(url_for("admin.unit", code=u.code, _anchor=f"wording-{service.code}"))
 
 
 @bp.post("/units/<code>/wording/remove")
-@login_required("admin", "unit_admin")
+@login_required(*EDITORS)
 def remove_wording(code: str) -> WerkzeugResponse | tuple[str, int]:
     """Go back to the survey's own wording of one question for a service."""
     u = current_unit(code)
@@ -201,7 +196,8 @@ def remove_wording(code: str) -> WerkzeugResponse | tuple[str, int]:
     except wording.WordingError as exc:
         db.session.rollback()
         return _unit_page(u, {"service": service.code}, _wording_message(exc)), 422
-    flash(_("Wording removed: the survey's own question is used again."))
+    db.session.commit()
+    flash(_("Wording removed: the survey's own question is used again."), "success")
     return redirect(url_for("admin.unit", code=u.code, _anchor=f"wording-{service.code}"))
 
 
@@ -222,9 +218,14 @@ def qr_code(code: str, fmt: str) -> Response:
     url = qr.survey_url(current_app.config["SURVEY"].base_url, u.code,
                         service.code if service else None, counter.code if counter else None)
     data, mime = qr.render(fmt, url, u.name, service.name if service else None,
-                           counter.name if counter else None, size=size)
+                           counter.name if counter else None, size=size,
+                           logo=letterheads.kop_of(db.session, u).logo,
+                           wbs_url=qr.wbs_url(current_app.config["SURVEY"].base_url))
     parts = (u.code, service and service.code, counter and counter.code,
              size if fmt == "pdf" and size != "A4" else None)
     name = "-".join(p for p in parts if p)
     return Response(data, mimetype=mime,
                     headers={"Content-Disposition": f'inline; filename="qr-{name}.{fmt}"'})
+
+
+from . import letterhead as _letterhead  # noqa: E402, F401 - its routes join this blueprint

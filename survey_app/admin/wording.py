@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 import instruments
@@ -87,7 +87,8 @@ def _find(session: Session, service: Service, slug: str, code: str) -> ItemOverr
 
 def set_wording(session: Session, service: Service, slug: str, code: str,
                 text_id: str, text_en: str) -> ItemOverride:
-    """Create or update a service's wording of one element, commit, and clear the page cache."""
+    """Create or update a service's wording of one element; the page cache is cleared once the
+    caller commits."""
     code = _check_item(slug, code)
     text_id, text_en = _check_text(text_id, "Bahasa Indonesia"), _check_text(text_en, "English")
     row = _find(session, service, slug, code)
@@ -97,8 +98,8 @@ def set_wording(session: Session, service: Service, slug: str, code: str,
         session.add(row)
     else:
         row.text_id, row.text_en = text_id, text_en
-    session.commit()
-    page_cache().clear()
+    session.flush()
+    _clear_cache_on_commit(session)
     return row
 
 
@@ -109,8 +110,15 @@ def remove_wording(session: Session, service: Service, slug: str, code: str) -> 
     if row is None:
         raise NoOverride(f"service {service.code} has no own wording of {slug} item {code!r}")
     session.delete(row)
-    session.commit()
-    page_cache().clear()
+    session.flush()
+    _clear_cache_on_commit(session)
+
+
+def _clear_cache_on_commit(session: Session) -> None:
+    """Empty the cached survey pages when this transaction commits (not before: a request in
+    between would cache the old wording again)."""
+    cache = page_cache()
+    event.listen(session, "after_commit", lambda _s: cache.clear(), once=True)
 
 
 def unit_wordings(session: Session, unit: Unit, lang: str) -> dict[int, list[Reworded]]:

@@ -42,16 +42,18 @@ class OneLineFlaskGroup(OneLineErrors, FlaskGroup):
 
 def register(app: Flask) -> None:
     """Attach every command to the app's CLI group."""
-    from ..kiosk.cli import COMMANDS as KIOSK_COMMANDS
-    from ..wbs.cli import COMMANDS as WBS_COMMANDS
-    from . import data, export, org, results, zi
+    from . import data, export, groups, kiosk, org, results, zi
+    from . import integrity as integrity_cli
+    from .check import COMMANDS as CHECK_COMMANDS
+    from .wbs import COMMANDS as WBS_COMMANDS
 
     group = OneLineAppGroup(app.cli.name)
     group.commands.update(app.cli.commands)
     app.cli = group
 
     for command in (*data.COMMANDS, *org.COMMANDS, *results.COMMANDS, *export.COMMANDS,
-                    *zi.COMMANDS, *WBS_COMMANDS, *KIOSK_COMMANDS):
+                    *zi.COMMANDS, *WBS_COMMANDS, *kiosk.COMMANDS,
+                    *integrity_cli.COMMANDS, *CHECK_COMMANDS, *groups.COMMANDS):
         _in_app_context(command)
         app.cli.add_command(command)
 

@@ -11,12 +11,18 @@ from typing import Any, TypeVar
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
+from analysis.index import WEIGHT_MODES
 from instruments import InstrumentError
 
 from .. import inputs
 from ..orgs import OrgError
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+weights_option = click.option(
+    "--weights", type=click.Choice([mode.value for mode in WEIGHT_MODES]),
+    default=WEIGHT_MODES[0].value, show_default=True,
+    help="compat-0.111 reproduces old reports (caps at 99.9).")
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import click
@@ -9,13 +10,21 @@ from flask import current_app
 
 import instruments
 
-from .. import orgs, qr
+from .. import letterheads, orgs, qr
 from ..db import db
 from ..demo import DEMO_ADMIN, DEMO_OFFICER, ensure_demo, ensure_demo_officer
 from ..migrations import upgrade
 from ..survey.importer import ImportFailed, import_csv
 from ..survey.services import instrument_version
 from .common import friendly
+from .imports import (
+    cli_actor,
+    form_mapping,
+    import_form_command,
+    offline_option,
+    read_utf8,
+    warn_if_imported_before,
+)
 
 
 def init_database() -> None:
@@ -90,7 +99,9 @@ def qr_command(unit: str, service: str | None, counter: str | None, fmt: str, ou
     c = orgs.find_counter(s, counter) if s and counter else None
     url = qr.survey_url(current_app.config["SURVEY"].base_url, u.code, s.code if s else None,
                         c.code if c else None)
-    data, _ = qr.render(fmt, url, u.name, s.name if s else None, c.name if c else None, size)
+    base = current_app.config["SURVEY"].base_url
+    data, _ = qr.render(fmt, url, u.name, s.name if s else None, c.name if c else None, size,
+                        logo=letterheads.kop_of(db.session, u).logo, wbs_url=qr.wbs_url(base))
     out.write_bytes(data)
     click.echo(f"wrote {out} for {url}")
 
@@ -104,23 +115,27 @@ def responses_group() -> None:
 @click.argument("unit")
 @click.argument("csv_path", metavar="CSV", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--instrument", "slug", default="ikm", show_default=True)
+@offline_option
 @friendly
-def responses_import(unit: str, csv_path: Path, slug: str) -> None:
+def responses_import(unit: str, csv_path: Path, slug: str, offline: bool) -> None:
     """Import paper questionnaires from CSV: every row or none."""
     u = orgs.find_unit(db.session, unit)
     instrument = instruments.latest(slug)
+    raw, text = read_utf8(csv_path)
+    digest = hashlib.sha256(raw).hexdigest()
+    warn_if_imported_before(u, digest)
     try:
-        text = csv_path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise click.ClickException(f"{csv_path}: not UTF-8 text") from None
-    try:
-        count = import_csv(db.session, u, instrument, text,
-                           current_app.config["SURVEY"].saran_max_chars)
+        result = import_csv(db.session, u, instrument, text,
+                            current_app.config["SURVEY"].saran_max_chars,
+                            actor=cli_actor(), file_sha256=digest, offline=offline)
     except ImportFailed as exc:
         for problem in exc.problems:
             click.echo(problem, err=True)
         raise click.ClickException(f"nothing imported: {len(exc.problems)} problem(s)") from None
-    click.echo(f"imported {count}")
+    click.echo(f"imported {result.count}")
 
+
+responses_group.add_command(form_mapping)
+responses_group.add_command(import_form_command)
 
 COMMANDS = (init_db, demo, serve, qr_command, responses_group)

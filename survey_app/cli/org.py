@@ -115,11 +115,13 @@ def item_reword(unit: str, service: str, item: str, slug: str, text_id: str | No
         if text_id is not None or text_en is not None:
             raise click.ClickException("--remove takes no --text-id or --text-en")
         wording.remove_wording(db.session, s, slug, item)
+        db.session.commit()
         click.echo(f"{slug} item {item} of service {s.code} uses the survey's wording again")
         return
     if text_id is None or text_en is None:
         raise click.ClickException("give both --text-id and --text-en (or --remove)")
     wording.set_wording(db.session, s, slug, item, text_id, text_en)
+    db.session.commit()
     click.echo(f"{slug} item {item} of service {s.code} reworded")
 
 

@@ -12,10 +12,11 @@ import instruments
 from .. import orgs
 from ..db import db
 from ..inputs import INT32_MAX, parse_int
-from ..results.basis import COMPAT, conversion_derived, conversion_text
+from ..results.basis import conversion_derived, conversion_text
 from ..results.period import period_from_dates
 from ..results.report import build_report
-from .common import friendly
+from .common import friendly, weights_option
+from .groups import subunits_index
 
 
 @click.command("sample-size", context_settings={"ignore_unknown_options": True})
@@ -34,10 +35,12 @@ def sample_size(population: tuple[str, ...]) -> None:
 
 
 def _index(unit: str, slug: str, date_from: str, date_to: str, service: str | None,
-           counter: str | None, weights: str, as_json: bool) -> None:
+           counter: str | None, weights: str, as_json: bool, with_subunits: bool = False) -> None:
     period = period_from_dates(date_from, date_to)
     instruments.latest(slug)  # unknown instrument: a clear error before any query
     u = orgs.find_unit(db.session, unit)
+    if with_subunits:
+        return subunits_index(u, slug, period, service or counter, weights, as_json)
     s = orgs.find_service(db.session, u, service) if service else None
     if counter and s is None:
         raise click.ClickException("--counter needs --service")
@@ -56,10 +59,10 @@ def _index(unit: str, slug: str, date_from: str, date_to: str, service: str | No
     click.echo(f"  index {analysis.round_half_up(r.index, 2):.2f}  converted{derived} "
                f"{analysis.round_half_up(r.converted, 2):.2f}  mutu {r.category.mutu} "
                f"({r.category.kinerja_id}){derived}")
-    if r.weights == COMPAT:
+    if r.weights == analysis.Weights.COMPAT:
         click.echo("  weights compat-0.111: 0.111 per element, for reproducing old reports only "
                    "(a perfect score is 99.90)")
-    elif r.weights == "declared":
+    elif r.weights == analysis.Weights.DECLARED:
         click.echo("  weights declared by the instrument, renormalised over the answered elements")
     if derived:
         formula = conversion_text(inst.scale_max, inst.conversion_factor, "index")
@@ -75,9 +78,10 @@ _options = [
     click.option("--to", "date_to", required=True, help="YYYY-MM-DD, inclusive"),
     click.option("--service", default=None),
     click.option("--counter", default=None, help="Counter code (with --service)."),
-    click.option("--weights", type=click.Choice(("exact", "compat-0.111")), default="exact",
-                 show_default=True, help="compat-0.111 reproduces old reports (caps at 99.9)."),
+    weights_option,
     click.option("--json", "as_json", is_flag=True),
+    click.option("--with-subunits", is_flag=True,
+                 help="The combined index over the unit and all units below it."),
 ]
 
 
@@ -92,18 +96,19 @@ def _with_options(func):  # type: ignore[no-untyped-def]
 @click.option("--instrument", "slug", required=True, help="ikm, ipk, spak, spkp")
 @friendly
 def index_command(unit: str, date_from: str, date_to: str, service: str | None,
-                  counter: str | None, weights: str, as_json: bool, slug: str) -> None:
+                  counter: str | None, weights: str, as_json: bool, with_subunits: bool,
+                  slug: str) -> None:
     """Compute an index (IKM, IPK, ...) for a unit and period."""
-    _index(unit, slug, date_from, date_to, service, counter, weights, as_json)
+    _index(unit, slug, date_from, date_to, service, counter, weights, as_json, with_subunits)
 
 
 @click.command("ikm")
 @_with_options
 @friendly
 def ikm_command(unit: str, date_from: str, date_to: str, service: str | None,
-                counter: str | None, weights: str, as_json: bool) -> None:
+                counter: str | None, weights: str, as_json: bool, with_subunits: bool) -> None:
     """Compute IKM (the same as `index --instrument ikm`)."""
-    _index(unit, "ikm", date_from, date_to, service, counter, weights, as_json)
+    _index(unit, "ikm", date_from, date_to, service, counter, weights, as_json, with_subunits)
 
 
 COMMANDS = (sample_size, index_command, ikm_command)

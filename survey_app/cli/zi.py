@@ -6,6 +6,8 @@ import json
 
 import click
 
+from analysis.hasil import CONVERSIONS
+
 from .. import orgs
 from ..db import db
 from ..zi.services import compute
@@ -22,15 +24,21 @@ from .common import friendly
 @click.option("--rules", "rule", default=None, help="Rule set, default permenpanrb-90-2021.")
 @click.option("--ipak-source", type=click.Choice(("ipk", "spak")), default=None)
 @click.option("--ipkp-source", type=click.Choice(("ikm", "spkp")), default=None)
+@click.option("--tlhp", type=float, default=None,
+              help="Percentage (0..100) of audit findings followed up; rule sets scoring it "
+                   "(52/2014).")
+@click.option("--conversion", type=click.Choice(CONVERSIONS), default=None,
+              help="Survey value to points: x/4 (default) or (x-1)/3.")
 @click.option("--json", "as_json", is_flag=True)
 @friendly
 def hasil(unit: str, year: int, kinerja: float | None, pengungkit: float | None,
           rule: str | None, ipak_source: str | None, ipkp_source: str | None,
-          as_json: bool) -> None:
+          tlhp: float | None, conversion: str | None, as_json: bool) -> None:
     """Compute the hasil component of the ZI evaluation for a unit and year."""
     sources = {k: v for k, v in (("ipak", ipak_source), ("ipkp", ipkp_source)) if v}
     report = compute(db.session, orgs.find_unit(db.session, unit), year, rule=rule,
-                     kinerja=kinerja, pengungkit=pengungkit, sources=sources)
+                     kinerja=kinerja, pengungkit=pengungkit, sources=sources, tlhp=tlhp,
+                     conversion=conversion)
     data = report.to_json()
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session
 
 import instruments
+from analysis.integrity import duration_bucket
 
 from ..models import Kiosk, utcnow
 from ..survey import services
@@ -44,6 +45,7 @@ class KioskSubmission:
     slug: str
     fields: dict[str, str]
     answered_at: datetime | None
+    duration: int | None = None  # a DURATION_BUCKETS lower bound (the device buckets it)
 
 
 def _answered_at(raw: object, now: datetime) -> datetime | None:
@@ -52,6 +54,14 @@ def _answered_at(raw: object, now: datetime) -> datetime | None:
         return None
     moment = datetime.fromtimestamp(raw / 1000, UTC)
     return moment if now - OLDEST <= moment <= now + CLOCK_SKEW else None
+
+
+def _duration(raw: object) -> int | None:
+    """The shown -> sent time as a bucket bound; a raw number of seconds is bucketed here, so
+    nothing finer than the bucket is stored. None when missing or not a number >= 0."""
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not 0 <= raw < 10**7:
+        return None
+    return duration_bucket(raw)
 
 
 def parse(raw: object) -> KioskSubmission:
@@ -74,8 +84,9 @@ def parse(raw: object) -> KioskSubmission:
     assert isinstance(answers, dict) and isinstance(profile, dict)  # noqa: S101 - checked above
     fields = {str(k): str(v) for k, v in answers.items() if isinstance(v, (int, str))}
     fields.update({k: str(v) for k, v in profile.items() if isinstance(v, str)})
-    return KioskSubmission(str(sid), str(slug), fields, _answered_at(raw.get("answered_at"),
-                                                                     utcnow()))
+    return KioskSubmission(str(sid), str(slug), fields,
+                           _answered_at(raw.get("answered_at"), utcnow()),
+                           _duration(raw.get("duration")))
 
 
 def store(session: Session, kiosk: Kiosk, sub: KioskSubmission, saran_max: int) -> bool:
@@ -96,7 +107,8 @@ def store(session: Session, kiosk: Kiosk, sub: KioskSubmission, saran_max: int) 
     try:
         services.store_web_response(session, target, version_id, checked, nonce,
                                     instrument.label_style, channel="kiosk",
-                                    answered_at=sub.answered_at)
+                                    answered_at=sub.answered_at,
+                                    duration_bucket=sub.duration)
     except services.AlreadySubmitted:
         return False
     return True

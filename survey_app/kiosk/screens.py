@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
+from analysis.integrity import DURATION_BUCKETS
 from instruments import Instrument
 
 from ..i18n import LANGUAGES
@@ -59,6 +60,7 @@ def kiosk_config(session: Session, kiosk: Kiosk) -> dict[str, object]:
         "counter": counter.name if counter else "",
         "idle_seconds": kiosk.idle_seconds,
         "thanks_seconds": THANKS_SECONDS,
+        "duration_buckets": list(DURATION_BUCKETS),
         "surveys": surveys,
         "profile": {"jenis_kelamin": _both(dict(SEX)), "pendidikan": _both(dict(EDUCATION)),
                     "pekerjaan": _both(dict(OCCUPATION))},

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -151,3 +152,8 @@ def status(kiosk: Kiosk, now: datetime | None = None) -> str:
         return "active"
     expires = kiosk.enrol_expires_at
     return "waiting" if expires is not None and expires > (now or utcnow()) else "expired"
+
+
+def local_minute(moment: datetime, tz: str) -> str:
+    """A UTC time as the unit's local `YYYY-MM-DD HH:MM` (the staff page and the CLI)."""
+    return moment.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")

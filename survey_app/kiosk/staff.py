@@ -11,50 +11,38 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .. import orgs, qr
-from ..admin.services import find_visible_unit
+from ..access import EDITORS, can_edit, current_unit, login_required
 from ..db import db
 from ..models import Unit
 from ..models.kiosk import IDLE_DEFAULT
-from ..security import current_user, login_required
 from . import services
-from .cli import local_minute
 
 bp = Blueprint("kiosk_staff", __name__, url_prefix="/admin/units/<code>/kiosks")
-EDITORS = ("admin", "unit_admin")
 
 
 @bp.app_template_filter("local_minute")
 def _local_minute(moment: datetime, tz: str) -> str:
-    return local_minute(moment, tz)
-
-
-def _unit(code: str) -> Unit:
-    user = current_user()
-    unit = find_visible_unit(db.session, user, code) if user else None
-    if unit is None:
-        abort(404)
-    return unit
+    return services.local_minute(moment, tz)
 
 
 def _page(unit: Unit, **extra: object) -> str:
-    user = current_user()
     return render_template("kiosk/staff.html", unit=unit,
                            kiosks=services.kiosks_of(db.session, unit), status=services.status,
-                           can_edit=user is not None and user.role in EDITORS, **extra)
+                           can_edit=can_edit(), **extra)
 
 
 @bp.get("")
 @login_required()
 def index(code: str) -> str:
     """The unit's kiosks."""
-    return _page(_unit(code))
+    return _page(current_unit(code))
 
 
 @bp.post("/enrol")
 @login_required(*EDITORS)
 def enrol(code: str) -> str | WerkzeugResponse:
     """Make a one-time enrolment link, shown once here as a link and a QR code."""
-    unit = _unit(code)
+    unit = current_unit(code)
     service_code, _sep, counter_code = request.form.get("counter", "").partition("/")
     try:
         counter = orgs.find_counter(orgs.find_service(db.session, unit, service_code),
@@ -76,12 +64,12 @@ def enrol(code: str) -> str | WerkzeugResponse:
 @login_required(*EDITORS)
 def revoke(code: str, kiosk_id: int) -> WerkzeugResponse:
     """Switch a kiosk off: its next contact is refused and it says so."""
-    unit = _unit(code)
+    unit = current_unit(code)
     try:
         kiosk = services.find_kiosk(db.session, unit, kiosk_id)
     except orgs.NotFound:
         abort(404)
     services.revoke(kiosk)
     db.session.commit()
-    flash(_("Kiosk %(id)d revoked.", id=kiosk_id))
+    flash(_("Kiosk %(id)d revoked.", id=kiosk_id), "success")
     return redirect(url_for("kiosk_staff.index", code=unit.code))

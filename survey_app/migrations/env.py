@@ -22,5 +22,9 @@ with engine.connect() as connection:
     with context.begin_transaction():
         context.run_migrations()
     connection.commit()
+    # Work a migration may only do once its changes are committed (0011 deletes the files it
+    # moved into the database).
+    for after_commit in config.attributes.pop("after_commit", []):
+        after_commit()
     if sqlite:
         connection.exec_driver_sql("PRAGMA foreign_keys=ON")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
@@ -30,6 +30,19 @@ class ServicePopulation(Base):
     )
 
 
+def _scope_indexes(name: str, extra: str | None, flag: str | None) -> tuple[Index, Index]:
+    """Unique partial indexes over a publication's scope, with and without a service."""
+    scope = ["unit_id", "instrument_slug", "period_from", "period_to"]
+    tail = [extra] if extra else []
+    indexes = []
+    for suffix, service, where in (("_unit", [], "service_id IS NULL"),
+                                   ("_service", ["service_id"], "service_id IS NOT NULL")):
+        condition = text(f"{where} AND {flag}" if flag else where)
+        indexes.append(Index(name + suffix, *scope, *service, *tail, unique=True,
+                             sqlite_where=condition, postgresql_where=condition))
+    return indexes[0], indexes[1]
+
+
 class Publication(Base):
     """Figures of a period frozen when published; a re-publication adds a revision."""
 
@@ -50,11 +63,23 @@ class Publication(Base):
         ForeignKey("users.id", ondelete="SET NULL")
     )
 
+    # SHA-256 of the canonical frozen figures chained to the previous revision's digest
+    # (survey_app/integrity/publications.py); NULL only on rows published before migration 0009.
+    digest: Mapped[str | None] = mapped_column(String(64), unique=True)
+    prev_digest: Mapped[str | None] = mapped_column(String(64))
+    # Whether quarantined responses were left out of the frozen figures.
+    excludes_quarantined: Mapped[bool] = mapped_column(default=False, server_default=false())
+
     published_by: Mapped[User | None] = relationship()
 
     __table_args__ = (
         CheckConstraint("revision >= 1", name="revision"),
         Index("ix_publications_unit", "unit_id", "instrument_slug", "period_from"),
+        # One row per revision of a scope, and one current revision per scope. A NULL service
+        # (the whole unit) is a scope of its own: NULLs never collide in a unique index, hence
+        # a pair of partial indexes for each rule.
+        *_scope_indexes("uq_publications_revision", "revision", None),
+        *_scope_indexes("uq_publications_current", None, "is_current"),
     )
 
 

@@ -33,12 +33,18 @@ class Response(Base):
     # Digest of the one-time form token: a replayed or double-tapped submit hits this constraint.
     form_nonce: Mapped[str | None] = mapped_column(String(64), unique=True)
     import_batch: Mapped[str | None] = mapped_column(String(36), index=True)
+    # The import_batches row of an imported response (NULL for web and kiosk answers).
+    import_batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="SET NULL"), index=True)
     # Count and sum of this response's answers, kept with the row so respondent-level statistics
     # (confidence interval, change between periods) aggregate one row per respondent, not nine.
     answer_count: Mapped[int] = mapped_column(SmallInteger, default=0)
     answer_sum: Mapped[int] = mapped_column(SmallInteger, default=0)
     # The label wording the respondent saw (e.g. IPK "occurrence" or "agreement"); NULL on paper.
     label_style: Mapped[str | None] = mapped_column(String(32))
+    # Form shown -> form sent, as the lower bound in seconds of its bucket
+    # (analysis.integrity.DURATION_BUCKETS); never the exact time. NULL on paper or unmeasured.
+    duration_bucket: Mapped[int | None] = mapped_column(SmallInteger)
 
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan", passive_deletes=True

@@ -177,6 +177,32 @@ class WbsFile(Base):
     sealed: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
+class WbsBlob(Base):
+    """An evidence file's bytes: SecretBox(report data key) ciphertext, named by WbsFile's
+    `original_name` or `working_name` (before revision 0011 they were files of that name)."""
+
+    __tablename__ = "wbs_blobs"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)  # random, see storage.py
+    file_id: Mapped[int] = mapped_column(ForeignKey("wbs_files.id", ondelete="CASCADE"),
+                                         index=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())  # the report's hour
+    sealed: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class WbsAnswerToken(Base):
+    """A reporter's answer form that was stored: a resent form finds it and stores nothing."""
+
+    __tablename__ = "wbs_answer_tokens"
+
+    digest: Mapped[str] = mapped_column(String(32), primary_key=True)  # BLAKE2b of the token
+    report_id: Mapped[int] = mapped_column(ForeignKey("wbs_reports.id", ondelete="CASCADE"),
+                                           index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())  # the answer's hour
+    sealed: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
 class WbsAudit(Base):
     """Append-only log of officer actions (database triggers refuse UPDATE and DELETE)."""
 

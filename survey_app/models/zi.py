@@ -49,9 +49,14 @@ class HasilInput(Base):
     period_to: Mapped[date] = mapped_column(Date)
     kinerja: Mapped[float | None] = mapped_column(Float)
     pengungkit: Mapped[str | None] = mapped_column(Text)  # JSON: area -> score, or total
+    # Percentage (0..100) of audit findings followed up (TLHP), for rule sets scoring it.
+    tlhp: Mapped[float | None] = mapped_column(Float)
+    # How a 1..4 survey index becomes its points ("x/4", "(x-1)/3"); None: the rule set's default.
+    conversion: Mapped[str | None] = mapped_column(String(16))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     __table_args__ = (
         UniqueConstraint("unit_id", "year", name="uq_hasil_inputs_unit_year"),
         CheckConstraint("period_from <= period_to", name="period_order"),
+        CheckConstraint("tlhp IS NULL OR (tlhp >= 0 AND tlhp <= 100)", name="tlhp_percent"),
     )

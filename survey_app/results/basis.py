@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import math
 
+from analysis import Weights
+
 OFFICIAL_SCALE_MAX = 4  # the regulation's scale; anything else is converted by analogy
-COMPAT = "compat-0.111"
+COMPAT = Weights.COMPAT  # the exports' name for it
 
 COMPAT_NOTE = ("Bobot 0,111 per unsur: mode kompatibilitas, hanya untuk mereproduksi laporan "
                "lama; nilai sempurna menjadi 99,90 (compatibility weights 0.111, for reproducing "
@@ -66,4 +68,5 @@ def derived_short(scale_max: int, factor: float) -> str:
 
 def weights_note(weights: str) -> str:
     """The label of a non-default weights mode (empty for exact equal weights)."""
-    return {COMPAT: COMPAT_NOTE, "declared": DECLARED_NOTE}.get(weights, "")
+    notes: dict[str, str] = {Weights.COMPAT: COMPAT_NOTE, Weights.DECLARED: DECLARED_NOTE}
+    return notes.get(weights, "")

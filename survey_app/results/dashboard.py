@@ -15,12 +15,13 @@ from .basis import conversion_derived
 from .channels import channel_split
 from .downloads import EXPORTS
 from .filters import Filters
+from .followup import plan_empty
 from .queries import profile_counts
 from .report import IndexReport, build_report, reliability_for, selection
 
 
 def dashboard_report(session: Session, unit: Unit, f: Filters) -> IndexReport:
-    """The selection's report (NoData, or ValueError for weights the data cannot take), from
+    """The selection's report (NoData also for weights the data cannot take), from
     the per-service (or per-counter) aggregates the comparison table shows: one pass over the
     answers for both."""
     by = None if f.counter else ("service_id" if f.service is None else "counter_id")
@@ -59,4 +60,5 @@ def dashboard_context(session: Session, report: IndexReport, f: Filters, *, sear
         "derived": conversion_derived(report.instrument.scale_max),
         "exports": list(EXPORTS),
         **publication_box(session, unit, f),
+        "plan_empty": plan_empty(session, report),
     }

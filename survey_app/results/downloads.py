@@ -9,7 +9,10 @@ from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
+from analysis import Weights
+
 from .exports import write_csv, write_infographic_pdf, write_pdf_report, write_png, write_xlsx
+from .exports.docx_report import write_docx_report
 from .report import IndexReport
 
 SPOOL_BYTES = 8 * 1024 * 1024  # larger exports go to a temporary file, not memory
@@ -32,6 +35,9 @@ EXPORTS: dict[str, ExportFormat] = {
     "pdf": ExportFormat(write_pdf_report, "application/pdf", "-laporan.pdf"),
     "png": ExportFormat(write_png, "image/png", "-infografis.png"),
     "infographic-pdf": ExportFormat(write_infographic_pdf, "application/pdf", "-infografis.pdf"),
+    "docx": ExportFormat(
+        write_docx_report,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "-laporan.docx"),
 }
 
 
@@ -43,8 +49,8 @@ def filename(report: IndexReport, fmt: str) -> str:
         parts.append(report.service.code)
     if report.counter:
         parts.append(report.counter.code)
-    if report.result.weights == "compat-0.111":
-        parts.append("compat-0.111")
+    if report.result.weights == Weights.COMPAT:
+        parts.append(Weights.COMPAT.value)
     return "-".join(parts) + EXPORTS[fmt].suffix
 
 
@@ -54,6 +60,14 @@ def render(session: Session, report: IndexReport, fmt: str) -> IO[bytes]:
     out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - sent, then closed
     try:
         spec.write(session, report, out)
+        if fmt == "png":  # published figures carry their verification code and QR
+            from ..integrity.stamp import stamp_for_report, stamped_png
+
+            out.seek(0)
+            png = stamped_png(out.read(), stamp_for_report(session, report))
+            out.seek(0)
+            out.truncate()
+            out.write(png)
     except BaseException:
         out.close()
         raise

@@ -8,14 +8,16 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+
 import instruments
+from analysis.index import WEIGHT_MODES, Weights
 
 from .. import orgs
 from ..db import db
+from ..domain_errors import N_, DomainError
 from ..models import Counter, Service, Unit
 from .period import Period, parse_period, period_from_dates
-
-WEIGHTS = ("exact", "compat-0.111")
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,7 @@ class Filters:
     period: Period
     service: Service | None
     counter: Counter | None
-    weights: str = "exact"
+    weights: str = Weights.EXACT
 
     def args(self) -> dict[str, Any]:
         """Query-string form, for links and redirects."""
@@ -36,7 +38,7 @@ class Filters:
             out["service"] = self.service.code
         if self.counter:
             out["counter"] = self.counter.code
-        if self.weights != "exact":
+        if self.weights != Weights.EXACT:
             out["weights"] = self.weights
         return out
 
@@ -50,11 +52,12 @@ def default_period(unit: Unit) -> Period:
 def read_filters(unit: Unit, args: Mapping[str, str]) -> tuple[Filters, str | None]:
     """Filters from query or form arguments; on bad input the defaults and a message."""
     slug = args.get("instrument", "ikm")
-    weights = args.get("weights") or "exact"
+    weights = args.get("weights") or Weights.EXACT
     try:
         instruments.latest(slug)
-        if weights not in WEIGHTS:
-            raise ValueError(f"unknown weights {weights[:40]!r}: use exact or compat-0.111")
+        if weights not in WEIGHT_MODES:
+            raise DomainError(N_("unknown weights %(value)s: use exact or compat-0.111"),
+                              value=repr(weights[:40]))
         if args.get("from") or args.get("to"):
             period = period_from_dates(args.get("from", ""), args.get("to", ""))
         elif args.get("period"):
@@ -65,8 +68,11 @@ def read_filters(unit: Unit, args: Mapping[str, str]) -> tuple[Filters, str | No
             if args.get("service") else None
         counter = orgs.find_counter(service, args["counter"]) \
             if service and args.get("counter") else None
-    except (ValueError, instruments.InstrumentError) as exc:
-        return Filters("ikm", default_period(unit), None, None), str(exc)
+    except instruments.InstrumentError:
+        return Filters("ikm", default_period(unit), None, None), _(
+            "unknown instrument %(slug)s", slug=repr(slug[:40]))
+    except DomainError as exc:
+        return Filters("ikm", default_period(unit), None, None), exc.message()
     return Filters(slug, period, service, counter, weights), None
 
 
@@ -76,6 +82,6 @@ def presets(unit: Unit) -> list[tuple[str, str]]:
     out = []
     for y in (year, year - 1):
         out.append((str(y), str(y)))
-        out += [(f"{y}-S{s}", f"Semester {s} {y}") for s in (1, 2)]
-        out += [(f"{y}-Q{q}", f"Triwulan {q} {y}") for q in (1, 2, 3, 4)]
+        out += [(f"{y}-S{s}", _("Semester %(s)d %(y)d", s=s, y=y)) for s in (1, 2)]
+        out += [(f"{y}-Q{q}", _("Quarter %(q)d %(y)d", q=q, y=y)) for q in (1, 2, 3, 4)]
     return out

@@ -44,7 +44,10 @@ def plan_for(session: Session, unit: Unit, slug: str, period: Period,
 
 
 def ensure_plan(session: Session, report: IndexReport) -> list[FollowUpItem]:
-    """The period's plan, pre-filled with the lowest elements when none exists yet."""
+    """The period's plan, pre-filled with the lowest elements when none exists yet.
+
+    Flushes new rows (they get their ids for the form); the caller decides whether to commit.
+    """
     rows = plan_for(session, report.unit, report.instrument.slug, report.period, report.service)
     if rows:
         return rows
@@ -57,5 +60,11 @@ def ensure_plan(session: Session, report: IndexReport) -> list[FollowUpItem]:
             period_from=report.period.start, period_to=report.period.end,
             priority=rank, element_code=element.code,
         ))
-    session.commit()
+    session.flush()
     return plan_for(session, report.unit, report.instrument.slug, report.period, report.service)
+
+
+def plan_empty(session: Session, report: IndexReport) -> bool:
+    """True when no row of the period's follow-up plan names a program or activity yet."""
+    rows = plan_for(session, report.unit, report.instrument.slug, report.period, report.service)
+    return not any((row.program or "").strip() for row in rows)

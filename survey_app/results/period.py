@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .. import inputs
+from ..domain_errors import N_, DomainError
 
 MAX_DAYS = 36525  # 100 years: four such periods back from 2000 are still far from year 1
 _PATTERNS = (
@@ -27,7 +28,8 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.start > self.end:
-            raise ValueError(f"the period starts ({self.start}) after it ends ({self.end})")
+            raise DomainError(N_("the period starts (%(start)s) after it ends (%(end)s)"),
+                              start=self.start, end=self.end)
 
     @property
     def days(self) -> int:
@@ -72,7 +74,8 @@ class Period:
 
 def _bounded(period: Period) -> Period:
     if period.days > MAX_DAYS:  # the trend's earlier periods must stay far from year 1
-        raise ValueError(f"the period {period.start}..{period.end} is longer than 100 years")
+        raise DomainError(N_("the period %(start)s..%(end)s is longer than 100 years"),
+                          start=period.start, end=period.end)
     return period
 
 
@@ -97,7 +100,8 @@ def parse_period(text: str) -> Period:
             months = {"year": 12, "semester": 6, "quarter": 3, "month": 1}[kind]
             first = part if kind == "month" else (part - 1) * months + 1
             return _month_span(year, first, months)
-    raise ValueError(f"unknown period {text!r}: use 2026, 2026-S1, 2026-Q1, 2026-03 or a range")
+    raise DomainError(N_("unknown period %(text)s: use 2026, 2026-S1, 2026-Q1, 2026-03 or a range"),
+                      text=repr(text))
 
 
 def parse_date(text: str) -> date:
@@ -109,5 +113,5 @@ def period_from_dates(start: str, end: str) -> Period:
     """Period from two YYYY-MM-DD strings (CLI --from/--to)."""
     lo, hi = parse_date(start), parse_date(end)
     if lo > hi:
-        raise ValueError(f"--from {lo} is after --to {hi}")
+        raise DomainError(N_("--from %(start)s is after --to %(end)s"), start=lo, end=hi)
     return _bounded(Period(lo, hi))

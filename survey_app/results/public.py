@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, render_template
 from sqlalchemy import select
 
 from ..db import db
+from ..integrity.stamp import stamp_for_publication, stamped_png
 from ..models import Publication, Unit
 from ..orgs import NotFound, find_unit
 from .exports.infographic import figures_frozen, render_png
@@ -58,6 +59,7 @@ def publication(code: str, pub_id: int) -> str:
 def infographic(code: str, pub_id: int) -> Response:
     """The standard infographic of a published period, drawn from its frozen figures."""
     pub = _publication(_unit(code), pub_id)
-    png = render_png(figures_frozen(json.loads(pub.figures)))
+    png = stamped_png(render_png(figures_frozen(json.loads(pub.figures))),
+                      stamp_for_publication(pub))
     return Response(png, mimetype="image/png",
                     headers={"Cache-Control": "public, max-age=3600"})

@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 
 import analysis
 import instruments
-from analysis.index import COMPAT_WEIGHT
+from analysis.index import COMPAT_ELEMENTS, COMPAT_WEIGHT, Weights
+from analysis.reliability import AlphaUndefined
 from instruments import Instrument
 
+from ..domain_errors import N_, Msg, NoData
 from ..models import Counter, Service, ServicePopulation, Unit
 from .period import Period
 from .queries import (
@@ -23,10 +25,6 @@ from .queries import (
     item_moments,
     respondents,
 )
-
-
-class NoData(ValueError):
-    """The selection holds no answers: nothing to compute."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +43,8 @@ class IndexReport:
     moments: tuple[int, float, float]
     # The same selection's figures per service (or per counter), when they were the source.
     groups: Grouped | None = None
+    # Whether quarantined responses are counted (survey_app/integrity/quarantine.py).
+    include_quarantined: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The interface contract's index JSON (unrounded numbers), plus a few extra keys."""
@@ -107,39 +107,62 @@ def population_for(session: Session, unit: Unit, service: Service | None,
 
 
 def selection(unit: Unit, slug: str, period: Period, service: Service | None = None,
-              counter: Counter | None = None) -> Selection:
-    """The response selection of a report."""
+              counter: Counter | None = None, *, include_quarantined: bool = False
+              ) -> Selection:
+    """The response selection of a report (quarantined responses left out unless asked)."""
     start, end = period.utc_bounds(unit.tz)
     return Selection(unit.id, slug, start, end, service.id if service else None,
-                     counter.id if counter else None)
+                     counter.id if counter else None, include_quarantined=include_quarantined)
+
+
+def where_of(unit: Unit, service: Service | None = None,
+             counter: Counter | None = None) -> Msg | str:
+    """The selection's place in words: "U1", "U1 service S2", "U1 service S2 counter L1"."""
+    if service is None:
+        return unit.code
+    if counter is None:
+        return Msg(N_("%(unit)s service %(service)s"), unit=unit.code, service=service.code)
+    return Msg(N_("%(unit)s service %(service)s counter %(counter)s"), unit=unit.code,
+               service=service.code, counter=counter.code)
+
+
+def need_nine(weights: str, answered: int) -> None:
+    """NoData when compatibility weights meet other than the 9 answered elements they need."""
+    if weights == Weights.COMPAT and answered != COMPAT_ELEMENTS:
+        raise NoData(N_("compat-0.111 weights need exactly %(need)d answered elements, "
+                        "got %(got)d"), need=COMPAT_ELEMENTS, got=answered)
 
 
 def build_report(session: Session, unit: Unit, slug: str, period: Period,
                  service: Service | None = None, counter: Counter | None = None,
-                 weights: str = "exact", *, by: str | None = None) -> IndexReport:
+                 weights: str = Weights.EXACT, *, by: str | None = None,
+                 include_quarantined: bool = False) -> IndexReport:
     """Compute the index from SQL aggregates; NoData when nothing was answered.
 
     With `by` ("service_id", or "counter_id" for a service without a counter chosen) the
     aggregates are taken per group and summed, and kept on the report for a comparison table.
     """
     instrument = instruments.latest(slug)
-    sel = selection(unit, slug, period, service, counter)
+    sel = selection(unit, slug, period, service, counter,
+                    include_quarantined=include_quarantined)
     groups = grouped(session, sel, by) if by else None
     counts = groups.total_counts() if groups else element_counts(session, sel)
-    where = " ".join(p for p in (unit.code, service and f"service {service.code}",
-                                 counter and f"counter {counter.code}") if p)
+    where = where_of(unit, service, counter)
     if not counts:
-        raise NoData(f"no {slug} answers for {where} from {period.start} to {period.end}")
+        raise NoData(N_("no %(slug)s answers for %(where)s from %(start)s to %(end)s"),
+                     slug=slug, where=where, start=period.start, end=period.end)
     # An element code no longer in the latest version is reported by its own version's export.
     counts = {code: values for code, values in counts.items() if code in instrument.codes}
     if not counts:
-        raise NoData(f"no answers to the elements of {slug} {instrument.version} for {where} "
-                     f"from {period.start} to {period.end}")
+        raise NoData(N_("no answers to the elements of %(slug)s %(version)s for %(where)s "
+                        "from %(start)s to %(end)s"), slug=slug, version=instrument.version,
+                     where=where, start=period.start, end=period.end)
+    need_nine(weights, len(counts))
     result = analysis.compute_index(
         counts, instrument.codes, weights=weights,
         scale=(instrument.scale_min, instrument.scale_max),
         conversion_factor=instrument.conversion_factor, categories=categories_of(instrument),
-        item_weights=declared_weights(instrument) if weights == "exact" else None,
+        item_weights=declared_weights(instrument) if weights == Weights.EXACT else None,
     )
     people = groups.total_people() if groups else respondents(session, sel)
     moments = people.moments
@@ -147,11 +170,11 @@ def build_report(session: Session, unit: Unit, slug: str, period: Period,
     n = people.responses
     sample = analysis.sample_check(population_for(session, unit, service, period), n)
     return IndexReport(unit, instrument, period, service, counter, n, result, ci, sample, moments,
-                       groups)
+                       groups, include_quarantined)
 
 
 def confidence_interval(instrument: Instrument, moments: tuple[int, float, float],
-                        weights: str = "exact") -> tuple[float, float] | None:
+                        weights: str = Weights.EXACT) -> tuple[float, float] | None:
     """95% interval of the converted index from respondent scores (None below 2 respondents).
 
     In the 0.111 mode the index is 0.999 x the exact one, so the interval is scaled alike. A
@@ -160,7 +183,7 @@ def confidence_interval(instrument: Instrument, moments: tuple[int, float, float
     if moments[0] < 2:
         return None
     factor = instrument.conversion_factor * (
-        COMPAT_WEIGHT * 9 if weights == "compat-0.111" else 1.0)
+        COMPAT_WEIGHT * COMPAT_ELEMENTS if weights == Weights.COMPAT else 1.0)
     lo, hi = analysis.mean_ci(*moments, factor=factor)
     low_end, high_end = instrument.scale_min * factor, instrument.scale_max * factor
     return max(lo, low_end), min(hi, high_end)
@@ -170,9 +193,9 @@ def reliability_for(session: Session, report: IndexReport) -> analysis.Reliabili
     """Cronbach's alpha and item-total correlations over complete cases, if computable."""
     codes = [e.code for e in report.result.elements if e.n > 0]
     sel = selection(report.unit, report.instrument.slug, report.period, report.service,
-                    report.counter)
+                    report.counter, include_quarantined=report.include_quarantined)
     n, sums, cross = item_moments(session, sel, codes)
     try:
         return analysis.reliability_from_moments(codes, n, sums, cross)
-    except ValueError:
+    except AlphaUndefined:
         return None  # fewer than 2 complete cases or no variance: nothing to say

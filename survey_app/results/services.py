@@ -12,7 +12,10 @@ from sqlalchemy.orm import Session
 
 import analysis
 import instruments
+from analysis import Weights
 
+from ..domain_errors import NoData
+from ..integrity.sealing import seal_publication
 from ..models import Counter, FollowUpItem, Publication, Service, ServicePopulation, Unit, User
 from .followup import ensure_plan
 from .period import Period
@@ -22,6 +25,7 @@ from .report import (
     build_report,
     categories_of,
     declared_weights,
+    need_nine,
     reliability_for,
     selection,
 )
@@ -74,7 +78,7 @@ class SaranPage:
 
 def weights_mode(report: IndexReport) -> str:
     """The `build_report` weights argument that gave this report ("declared" comes from exact)."""
-    return "compat-0.111" if report.result.weights == "compat-0.111" else "exact"
+    return Weights.COMPAT if report.result.weights == Weights.COMPAT else Weights.EXACT
 
 
 def trend(session: Session, report: IndexReport) -> list[tuple[Period, IndexReport | None]]:
@@ -88,10 +92,10 @@ def trend(session: Session, report: IndexReport) -> list[tuple[Period, IndexRepo
 
 
 def _maybe(session: Session, unit: Unit, slug: str, period: Period, service: Service | None,
-           counter: Counter | None = None, weights: str = "exact") -> IndexReport | None:
+           counter: Counter | None = None, weights: str = Weights.EXACT) -> IndexReport | None:
     try:
         return build_report(session, unit, slug, period, service, counter, weights)
-    except ValueError:  # NoData, or compat weights without nine answered elements
+    except NoData:  # no answers, or compat weights without nine answered elements
         return None
 
 
@@ -113,7 +117,7 @@ def publish_refusal(counter: Counter | None, weights: str) -> str | None:
     (a counter's figures are not published), with exact weights only."""
     if counter is not None:
         return "counter"
-    if weights != "exact":
+    if weights != Weights.EXACT:
         return "weights"
     return None
 
@@ -139,12 +143,13 @@ def compare_groups(report: IndexReport, source: Grouped,
     for key, label in groups:
         found = {c: v for c, v in counts.get(key, {}).items() if c in inst.codes}
         try:
+            need_nine(weights, len(found))
             result = analysis.compute_index(
                 found, inst.codes, weights=weights, scale=(inst.scale_min, inst.scale_max),
                 conversion_factor=inst.conversion_factor, categories=categories_of(inst),
-                item_weights=declared_weights(inst) if weights == "exact" else None,
+                item_weights=declared_weights(inst) if weights == Weights.EXACT else None,
             ) if found else None
-        except ValueError:  # compat weights need nine answered elements
+        except NoData:  # compat weights need nine answered elements
             result = None
         rows.append(Comparison(label, sizes.get(key, 0), result))
     return rows
@@ -183,7 +188,7 @@ def set_population(session: Session, unit: Unit, service: Service | None, period
     session.add(ServicePopulation(unit_id=unit.id, service_id=service.id if service else None,
                                   period_from=period.start, period_to=period.end,
                                   population=population))
-    session.commit()
+    session.flush()
 
 
 def update_plan(session: Session, report: IndexReport, rows: dict[int, dict[str, str]]) -> None:
@@ -195,7 +200,7 @@ def update_plan(session: Session, report: IndexReport, rows: dict[int, dict[str,
         item.program = values.get("program", "")[:500].strip()
         item.waktu = values.get("waktu", "")[:200].strip()
         item.penanggung_jawab = values.get("penanggung_jawab", "")[:200].strip()
-    session.commit()
+    session.flush()
 
 
 def frozen_figures(session: Session, report: IndexReport) -> dict[str, Any]:
@@ -204,7 +209,8 @@ def frozen_figures(session: Session, report: IndexReport) -> dict[str, Any]:
     The published profile follows `smallgroups.suppress_small`, the rule of the PNG and PDF:
     no hidden group can be worked out from the total and the groups shown.
     """
-    sel = selection(report.unit, report.instrument.slug, report.period, report.service)
+    sel = selection(report.unit, report.instrument.slug, report.period, report.service,
+                    include_quarantined=report.include_quarantined)
     reliability = reliability_for(session, report)
     profile = profile_counts(session, sel) if report.instrument.profile else None
     return {
@@ -254,7 +260,8 @@ def publications_of(session: Session, unit: Unit, current_only: bool = True) -> 
                                               Publication.revision.desc())))
 
 
-def publish(session: Session, report: IndexReport, user: User, reason: str = "") -> Publication:
+def publish(session: Session, report: IndexReport, user: User | None, reason: str = "",
+            actor: str | None = None) -> Publication:
     """Freeze the period's figures; publishing the same period again needs a recorded reason."""
     refusal = publish_refusal(report.counter, weights_mode(report))
     if refusal is not None:
@@ -273,10 +280,12 @@ def publish(session: Session, report: IndexReport, user: User, reason: str = "")
         period_from=report.period.start, period_to=report.period.end,
         revision=previous.revision + 1 if previous else 1,
         figures=json.dumps(frozen_figures(session, report), ensure_ascii=False),
-        reason=reason or None, published_by_id=user.id,
+        reason=reason or None, published_by_id=user.id if user else None,
     )
     session.add(publication)
-    session.commit()
+    seal_publication(session, publication, report, previous,
+                     actor=actor or (user.email if user else "cli"))
+    session.flush()  # the caller commits: the publication and its audit row together
     return publication
 
 

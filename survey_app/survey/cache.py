@@ -41,6 +41,19 @@ class TTLCache:
             self._items[key] = (now + self.ttl, value)
         return value
 
+    def get_or_stale(self, key: Hashable, factory: Callable[[], T],
+                     errors: tuple[type[BaseException], ...]) -> T:
+        """As get_or_set; but when `factory` raises one of `errors` (the database is away), an
+        expired value of `key` still kept is returned instead, if there is one."""
+        try:
+            return self.get_or_set(key, factory)
+        except errors:
+            with self._lock:
+                hit = self._items.get(key)
+            if hit is None:
+                raise
+            return hit[1]  # type: ignore[no-any-return]
+
     def clear(self) -> None:
         """Forget everything (after a write that changes what pages show)."""
         with self._lock:

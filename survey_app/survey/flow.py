@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 import instruments
@@ -52,8 +52,8 @@ def set_flow(session: Session, item: Service | Counter, slugs: list[str] | None)
         item.instrument_slugs = None
     else:
         item.instrument_slugs = normalise(slugs)
-    session.commit()
-    page_cache().clear()
+    session.flush()
+    _clear_cache_on_commit(session)
 
 
 def set_style(session: Session, unit: Unit, slug: str, style: str) -> None:
@@ -66,5 +66,11 @@ def set_style(session: Session, unit: Unit, slug: str, style: str) -> None:
         session.add(InstrumentOption(unit_id=unit.id, instrument_slug=slug, label_style=style))
     else:
         option.label_style = style
-    session.commit()
-    page_cache().clear()
+    session.flush()
+    _clear_cache_on_commit(session)
+
+
+def _clear_cache_on_commit(session: Session) -> None:
+    """Forget this worker's cached pages once the caller commits (the caller owns the
+    transaction; a rolled-back change leaves the cache as it was)."""
+    event.listen(session, "after_commit", lambda _s: page_cache().clear(), once=True)

@@ -1,10 +1,14 @@
-"""Paper questionnaire import (interface contract CSV): all rows or none."""
+"""Paper questionnaire import (interface contract CSV): all rows or none.
+
+Every row is checked first, with no write lock held; then all rows go in with one short write
+transaction of bulk statements (`survey.bulk`): executemany on SQLite, COPY on PostgreSQL.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-import uuid
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -13,12 +17,13 @@ from sqlalchemy.orm import Session
 
 from instruments import Instrument
 
-from ..models import Service, Unit, utcnow
+from ..models import Unit, utcnow
 from ..profile import PROFILE_FIELDS
-from .services import Target, instrument_version, new_response
-from .validation import Submission, check_submission
+from .bulk import BatchInfo, ImportResult, store_rows
+from .validation import check_submission
 
-MAX_ROWS = 200_000
+MAX_ROWS = 2_000_000
+PROFILE_COLUMNS = ("jenis_kelamin", "usia", "pendidikan", "pekerjaan")
 
 
 class ImportFailed(ValueError):
@@ -29,12 +34,15 @@ class ImportFailed(ValueError):
         self.problems = problems
 
 
-@dataclass
-class _Row:
-    line: int
-    service: Service
-    submitted_at: datetime
-    submission: Submission
+@dataclass(frozen=True, slots=True)
+class CheckedRow:
+    """One valid row, compact: answers as one byte per element in display order (0: none)."""
+
+    service_id: int
+    submitted_at: datetime  # aware UTC
+    profile: tuple[str | None, int | None, str | None, str | None]
+    saran: str | None
+    answers: bytes
 
 
 def parse_timestamp(raw: str, tz: ZoneInfo) -> datetime:
@@ -54,31 +62,36 @@ def parse_timestamp(raw: str, tz: ZoneInfo) -> datetime:
         raise ValueError(f"submitted_at {raw[:40]!r} is not an ISO date or datetime") from None
 
 
-def _records(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The header and every non-blank record with the physical line it starts on (a quoted
-    saran may span lines, so a record's number is not its position)."""
+def _records(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header, and every non-blank record with the physical line it starts on (a quoted
+    saran may span lines, so a record's number is not its position), read lazily."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader, [])]
-        records: list[tuple[int, list[str]]] = []
-        while True:
-            start = reader.line_num + 1
-            fields = next(reader, None)
-            if fields is None:
-                break
-            if fields:  # a blank line is no record
-                records.append((start, fields))
-            if len(records) > MAX_ROWS:
-                raise ImportFailed([f"the file has more than {MAX_ROWS} rows; split it"])
     except csv.Error as exc:
         raise ImportFailed([f"line {reader.line_num}: not readable as CSV ({exc})"]) from None
-    return header, records
+
+    def records() -> Iterator[tuple[int, list[str]]]:
+        count = 0
+        try:
+            while True:
+                start = reader.line_num + 1
+                fields = next(reader, None)
+                if fields is None:
+                    return
+                if fields:  # a blank line is no record
+                    count += 1
+                    if count > MAX_ROWS:
+                        raise ImportFailed([f"the file has more than {MAX_ROWS} rows; split it"])
+                    yield start, fields
+        except csv.Error as exc:
+            raise ImportFailed([f"line {reader.line_num}: not readable as CSV ({exc})"]) from None
+
+    return header, records()
 
 
-def _read(text: str, instrument: Instrument
-          ) -> tuple[list[tuple[int, dict[str, str]]], list[tuple[int, str]]]:
-    """Rows by line number, and the problems of records that are not rows at all."""
-    header, records = _records(text)
+def check_header(header: Sequence[str], instrument: Instrument) -> None:
+    """The contract's columns: none unknown, none twice, every required one there."""
     if not any(header):
         raise ImportFailed(["line 1: the file is empty or has no header row"])
     allowed = {"submitted_at", "service", "saran", *PROFILE_FIELDS, *instrument.codes}
@@ -86,7 +99,7 @@ def _read(text: str, instrument: Instrument
     unknown = [h for h in header if h not in allowed]
     if unknown:
         problems.append(f"line 1: unknown column(s): {', '.join(unknown)}")
-    dupes = sorted({h for h in header if header.count(h) > 1})
+    dupes = sorted({h for h in header if list(header).count(h) > 1})
     if dupes:
         problems.append(f"line 1: duplicate column(s): {', '.join(dupes)}")
     missing = [c for c in ("submitted_at", "service", *instrument.codes) if c not in header]
@@ -94,64 +107,173 @@ def _read(text: str, instrument: Instrument
         problems.append(f"line 1: missing column(s): {', '.join(missing)}")
     if problems:
         raise ImportFailed(problems)
-    rows, bad = [], []
-    for line, fields in records:
-        if len(fields) != len(header):
-            bad.append((line, f"wrong number of fields ({len(fields)}, the header has "
-                              f"{len(header)})"))
-        elif any("\x00" in value for value in fields):
-            bad.append((line, "contains a NUL character"))
-        else:
-            rows.append((line, dict(zip(header, fields, strict=True))))
-    return rows, bad
 
 
-def check_rows(unit: Unit, instrument: Instrument, text: str,
-               saran_max: int) -> list[_Row]:
-    """Validate every row; raise ImportFailed listing all problems."""
-    rows, problems = _read(text, instrument)  # (line, message)
-    services = {s.code.upper(): s for s in unit.services}
-    tz = ZoneInfo(unit.tz)
-    latest = utcnow() + timedelta(days=1)
-    checked: list[_Row] = []
-    for n, row in rows:
+class RowChecker:
+    """Checks contract-shaped rows (a dict per row) against a unit and instrument.
+
+    Well-formed values take a fast path of dictionary look-ups (answers "1".."4" and memoised
+    profile tuples); anything else goes through `check_submission`, the web form's own check, so
+    the messages and the accepted spellings are exactly the web form's."""
+
+    def __init__(self, unit: Unit, instrument: Instrument, saran_max: int) -> None:
+        self.instrument, self.saran_max = instrument, saran_max
+        self.codes = instrument.codes  # a property that builds a tuple: once, not per row
+        self.unit_code = unit.code
+        self.services = {s.code.upper(): s.id for s in unit.services}
+        self.tz = ZoneInfo(unit.tz)
+        self.latest = utcnow() + timedelta(days=1)
+        self.values = {str(v): v for v in range(instrument.scale_min, instrument.scale_max + 1)}
+        self.values[""] = 0
+        self.profiles: dict[tuple[str, ...], tuple[tuple, list[str]]] = {}  # type: ignore[type-arg]
+
+    def _profile(self, raw: tuple[str, ...]) -> tuple[tuple, list[str]]:  # type: ignore[type-arg]
+        found = self.profiles.get(raw)
+        if found is None:
+            data = dict(zip(PROFILE_COLUMNS, raw, strict=True))
+            sub, errors = check_submission(self.instrument, data, require_all=False,
+                                           saran_max=self.saran_max)
+            found = ((sub.jenis_kelamin, sub.usia, sub.pendidikan, sub.pekerjaan),
+                     [f"{f}: {m}" for f, m in errors.items() if f in PROFILE_COLUMNS])
+            if len(self.profiles) < 100_000:
+                self.profiles[raw] = found
+        return found
+
+    def check(self, row: dict[str, str]) -> tuple[CheckedRow | None, list[str]]:
+        """The checked row, or None and its problems."""
         here: list[str] = []
-        service = services.get((row.get("service") or "").strip().upper())
+        service_raw = row.get("service") or ""
+        service = self.services.get(service_raw.strip().upper())
         if service is None:
-            here.append(f"service: unknown service {row.get('service')!r} for unit {unit.code}")
+            here.append(f"service: unknown service {service_raw!r} for unit {self.unit_code}")
         try:
-            when = parse_timestamp(row.get("submitted_at", ""), tz)
-            if when > latest:
+            when = parse_timestamp(row.get("submitted_at", ""), self.tz)
+            if when > self.latest:
                 here.append("submitted_at: is in the future")
         except ValueError as exc:
             here.append(str(exc))
-        sub, errors = check_submission(instrument, row, require_all=False, saran_max=saran_max)
-        here.extend(f"{field.lstrip('_') or 'row'}: {msg}" for field, msg in errors.items())
+        answers = self._fast_answers(row)
+        saran = (row.get("saran") or "").strip()
+        if answers is None or (saran and len(saran) > self.saran_max):
+            sub, errors = check_submission(self.instrument, row, require_all=False,
+                                           saran_max=self.saran_max)
+            here.extend(f"{field.lstrip('_') or 'row'}: {msg}" for field, msg in errors.items())
+            answers = bytes(sub.answers.get(c, 0) for c in self.codes)
+            profile: tuple = (sub.jenis_kelamin, sub.usia, sub.pendidikan,  # type: ignore[type-arg]
+                              sub.pekerjaan)
+        else:
+            profile, problems = self._profile(tuple(row.get(c) or "" for c in PROFILE_COLUMNS))
+            here.extend(problems)
         if here or service is None:
-            problems.extend((n, msg) for msg in here)
-            continue
-        checked.append(_Row(n, service, when, sub))
-    if not rows and not problems:
+            return None, here
+        return CheckedRow(service, when, profile, saran or None, answers), []  # type: ignore[arg-type]
+
+    def bind(self, header: Sequence[str]) -> None:
+        """Column positions of a contract header, for `check_fields` (absent: a trailing "")."""
+        self.header = list(header)
+        where = {name: i for i, name in enumerate(header)}
+        blank = len(header)
+        self.at_service = where.get("service", blank)
+        self.at_time = where.get("submitted_at", blank)
+        self.at_saran = where.get("saran", blank)
+        self.at_items = [where.get(c, blank) for c in self.codes]
+        self.at_profile = [where.get(c, blank) for c in PROFILE_COLUMNS]
+
+    def check_fields(self, fields: list[str]) -> tuple[CheckedRow | None, list[str]]:
+        """`check` of one record of the bound header: list look-ups for a well-formed row,
+        `check` itself (the same messages) for anything else."""
+        fields.append("")
+        values = self.values
+        answers = [values.get(fields[i]) for i in self.at_items]
+        service = self.services.get(fields[self.at_service].strip().upper())
+        saran = fields[self.at_saran].strip()
+        if (service is not None and None not in answers and any(answers)  # type: ignore[arg-type]
+                and len(saran) <= self.saran_max):
+            profile, problems = self._profile(tuple(fields[i] for i in self.at_profile))
+            if not problems:
+                try:
+                    when = parse_timestamp(fields[self.at_time], self.tz)
+                except ValueError:
+                    when = None
+                if when is not None and when <= self.latest:
+                    return CheckedRow(service, when, profile, saran or None,
+                                      bytes(answers)), []  # type: ignore[arg-type]
+        fields.pop()
+        return self.check(dict(zip(self.header, fields, strict=True)))
+
+    def _fast_answers(self, row: dict[str, str]) -> bytes | None:
+        values = self.values
+        out = [values.get(row.get(code) or "") for code in self.codes]
+        if None in out or not any(out):
+            return None
+        return bytes(out)  # type: ignore[arg-type]
+
+
+def check_records(checker: RowChecker, rows: Iterable[tuple[int, dict[str, str]]],
+                  problems: list[tuple[int, str]]) -> list[CheckedRow]:
+    """Check every row; collect (line, message) problems and return the good rows."""
+    checked: list[CheckedRow] = []
+    for line, row in rows:
+        good, here = checker.check(row)
+        if good is None:
+            problems.extend((line, msg) for msg in here)
+        elif not problems:  # once a row failed nothing will be stored: keep memory for messages
+            checked.append(good)
+    return checked
+
+
+def raise_problems(problems: list[tuple[int, str]], any_rows: bool) -> None:
+    """ImportFailed listing every problem sorted by line, or nothing when there are none."""
+    if not any_rows and not problems:
         problems.append((2, "no data rows"))
     if problems:
         raise ImportFailed([f"line {n}: {msg}" for n, msg in sorted(problems,
                                                                    key=lambda p: p[0])])
+
+
+def check_rows(unit: Unit, instrument: Instrument, text: str,
+               saran_max: int) -> list[CheckedRow]:
+    """Validate every row of the contract's CSV; raise ImportFailed listing all problems."""
+    header, records = _records(text)
+    check_header(header, instrument)
+    width = len(header)
+    has_nul = "\x00" in text
+    problems: list[tuple[int, str]] = []
+    seen = [False]
+
+    checker = RowChecker(unit, instrument, saran_max)
+    checker.bind(header)
+    checked: list[CheckedRow] = []
+    for line, fields in records:
+        seen[0] = True
+        if len(fields) != width:
+            problems.append((line, f"wrong number of fields ({len(fields)}, the header has "
+                                   f"{width})"))
+            continue
+        if has_nul and any("\x00" in value for value in fields):
+            problems.append((line, "contains a NUL character"))
+            continue
+        good, here = checker.check_fields(fields)
+        if good is None:
+            problems.extend((line, msg) for msg in here)
+        elif not problems:  # once a row failed nothing is stored: keep memory for messages
+            checked.append(good)
+    raise_problems(problems, seen[0])
     return checked
 
 
 def import_csv(session: Session, unit: Unit, instrument: Instrument, text: str,
-               saran_max: int) -> int:
-    """Store every row in one transaction, or raise ImportFailed and store nothing."""
+               saran_max: int, *, actor: str = "cli", file_sha256: str | None = None,
+               offline: bool = False) -> ImportResult:
+    """Store every row in one transaction, or raise ImportFailed (or LongLock) and store
+    nothing."""
     rows = check_rows(unit, instrument, text, saran_max)
-    version = instrument_version(session, instrument)
-    batch = str(uuid.uuid4())
-    try:
-        for row in rows:
-            target = Target.of(unit, row.service, None)
-            session.add(new_response(target, version, row.submission, source="paper",
-                                     submitted_at=row.submitted_at, import_batch=batch))
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    return len(rows)
+    info = BatchInfo(unit, instrument, actor, file_sha256 or sha256_text(text), "paper")
+    return store_rows(session, info, rows, offline=offline)
+
+
+def sha256_text(text: str) -> str:
+    """SHA-256 of a text's UTF-8 bytes (when the file's own bytes are not at hand)."""
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -68,6 +68,21 @@ class Target:
         return f"{self.service.id}:{self.counter.id if self.counter else '-'}:{slug}"
 
 
+@dataclass(frozen=True)
+class UnitServices:
+    """A unit and its services, for the unit-level QR code's page: safe to cache."""
+
+    code: str
+    name: str
+    services: tuple[Place, ...]
+
+
+def unit_services(session: Session, code: str) -> UnitServices:
+    """The unit of `code` and its services; raises NotFound."""
+    u = find_unit(session, code)
+    return UnitServices(u.code, u.name, tuple(Place(s.id, s.code, s.name) for s in u.services))
+
+
 def resolve_target(session: Session, unit: str, service: str, counter: str | None) -> Target:
     """Look up the unit, service and optional counter of a survey URL; raises NotFound."""
     u = find_unit(session, unit)
@@ -143,11 +158,6 @@ def new_response(
     return response
 
 
-_RESPONSE_COLUMNS = (
-    "unit_id", "service_id", "counter_id", "instrument_version_id", "submitted_at", "source",
-    "jenis_kelamin", "usia", "pendidikan", "pekerjaan", "saran", "form_nonce", "answer_count",
-    "answer_sum", "label_style",
-)
 # Built once: a fresh .values(...) statement per submit costs about a millisecond to construct.
 _RESPONSES = cast(Table, Response.__table__)
 _RESPONSE_INSERT = insert(_RESPONSES).returning(_RESPONSES.c.id)  # Core: no ORM bulk machinery
@@ -166,12 +176,13 @@ def _answers_insert(count: int) -> TextClause:
 
 
 @cache
-def _response_with_answers(count: int) -> TextClause:
+def _response_with_answers(count: int, columns: tuple[str, ...]) -> TextClause:
     """PostgreSQL: the response and its answers in ONE statement (a data-modifying CTE), which
     is atomic on its own, so it runs in autocommit: one round trip instead of BEGIN, two
-    INSERTs and COMMIT."""
-    names = ", ".join(_RESPONSE_COLUMNS)
-    params = ", ".join(f":{c}" for c in _RESPONSE_COLUMNS)
+    INSERTs and COMMIT. `columns` are the keys of the values a submit stores (one list of the
+    response's columns: `store_web_response`'s dict)."""
+    names = ", ".join(columns)
+    params = ", ".join(f":{c}" for c in columns)
     return text(
         f"WITH r AS (INSERT INTO responses ({names}) VALUES ({params}) RETURNING id) "  # noqa: S608
         "INSERT INTO answers (response_id, item_code, value) "
@@ -188,9 +199,11 @@ def _submitted_now() -> datetime:
 def store_web_response(
     session: Session, target: Target, version_id: int, sub: Submission, nonce: str,
     label_style: str | None = None, *, channel: str = "web", answered_at: datetime | None = None,
+    duration_bucket: int | None = None,
 ) -> None:
     """Store one web (or kiosk: `channel`) response and its answers atomically; AlreadySubmitted
-    if the nonce was spent. Core statements: this is the hot path of every respondent."""
+    if the nonce was spent. `duration_bucket`: the completion time's bucket (never the exact
+    time). Core statements: this is the hot path of every respondent."""
     when = answered_at.replace(second=0, microsecond=0) if answered_at else _submitted_now()
     values: dict[str, object] = {
         "unit_id": target.unit.id, "service_id": target.service.id,
@@ -199,7 +212,7 @@ def store_web_response(
         "jenis_kelamin": sub.jenis_kelamin, "usia": sub.usia, "pendidikan": sub.pendidikan,
         "pekerjaan": sub.pekerjaan, "saran": sub.saran, "form_nonce": nonce,
         "answer_count": len(sub.answers), "answer_sum": sum(sub.answers.values()),
-        "label_style": label_style,
+        "label_style": label_style, "duration_bucket": duration_bucket,
     }
     answers: dict[str, object] = {}
     for i, (code, value) in enumerate(sub.answers.items()):
@@ -209,7 +222,8 @@ def store_web_response(
     try:
         if engine.dialect.name == "postgresql":
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(_response_with_answers(len(sub.answers)), {**values, **answers})
+                conn.execute(_response_with_answers(len(sub.answers), tuple(values)),
+                             {**values, **answers})
         else:
             rid = session.execute(_RESPONSE_INSERT, values).scalar_one()
             session.execute(_answers_insert(len(sub.answers)), {"rid": rid, **answers})

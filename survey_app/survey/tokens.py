@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
 from itsdangerous import BadData, BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -15,6 +16,14 @@ MAX_AGE = 6 * 3600  # a respondent may leave the page open for a while
 
 class TokenError(ValueError):
     """A missing, forged or expired form token."""
+
+
+class TokenExpired(TokenError):
+    """A genuine token past MAX_AGE; `digest` tells whether its form was stored after all."""
+
+    def __init__(self, digest: str | None) -> None:
+        super().__init__("expired")
+        self.digest = digest
 
 
 @cache
@@ -30,14 +39,30 @@ def issue(secret_key: str, scope: str) -> str:
 
 def spend(secret_key: str, token: str, scope: str) -> str:
     """Check a token and return the digest to store; raises TokenError."""
+    return spend_with_time(secret_key, token, scope)[0]
+
+
+def spend_with_time(secret_key: str, token: str, scope: str) -> tuple[str, datetime]:
+    """Check a token; the digest to store and when the form was shown (the signature's time,
+    to the second, UTC); raises TokenError."""
     try:
-        data = _serializer(secret_key).loads(token, max_age=MAX_AGE)
+        data, issued = _serializer(secret_key).loads(token, max_age=MAX_AGE,
+                                                     return_timestamp=True)
     except SignatureExpired as exc:
-        raise TokenError("expired") from exc
+        raise TokenExpired(_expired_digest(secret_key, token, scope)) from exc
     except BadSignature as exc:
         raise TokenError("invalid") from exc
     if not isinstance(data, dict) or data.get("s") != scope or not isinstance(data.get("n"), str):
         raise TokenError("invalid")
+    return hashlib.sha256(data["n"].encode()).hexdigest(), issued
+
+
+def _expired_digest(secret_key: str, token: str, scope: str) -> str | None:
+    """The digest of a token whose signature is genuine but too old, else None."""
+    genuine, data = _serializer(secret_key).loads_unsafe(token)
+    if not genuine or not isinstance(data, dict) or data.get("s") != scope or \
+            not isinstance(data.get("n"), str):
+        return None
     return hashlib.sha256(data["n"].encode()).hexdigest()
 
 

@@ -1,4 +1,10 @@
-"""The respondent's pages: counter survey form(s) and thank-you page."""
+"""The respondent's pages: counter survey form(s) and thank-you page.
+
+Failure modes: the lookups a page needs are cached per worker and, when the database does not
+answer, an expired copy is used, so a worker that served a form can still show it again with the
+answers kept and can thank the respondent. Once an answer is stored the respondent is sent to the
+thank-you page, which needs no database.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +24,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from instruments import Instrument
@@ -27,14 +34,12 @@ from ..db import db
 from ..i18n import current_lang
 from ..orgs import NotFound, find_unit
 from ..profile import EDUCATION, OCCUPATION, SEX
-from ..ratelimit import allow
-from . import services, tokens
+from . import page, services, submit, tokens
 from .cache import page_cache
 from .flow import flow_for, styled
-from .validation import check_submission
 
 bp = Blueprint("survey", __name__, url_prefix="/s")
-CSRF_MARK, TOKEN_MARK = "@@csrf-token@@", "@@form-token@@"
+DB_DOWN = (SQLAlchemyError,)
 
 
 @bp.context_processor
@@ -50,15 +55,15 @@ def _client_key(scope: str) -> str:
 def _target(unit: str, service: str, counter: str | None) -> services.Target:
     key = ("target", unit.upper(), service.upper(), counter.upper() if counter else None)
     try:
-        return page_cache().get_or_set(
-            key, lambda: services.resolve_target(db.session, unit, service, counter))
+        return page_cache().get_or_stale(
+            key, lambda: services.resolve_target(db.session, unit, service, counter), DB_DOWN)
     except NotFound:
         abort(404)
 
 
 def _instrument(target: services.Target, slug: str) -> Instrument:
-    return page_cache().get_or_set(("styled", target.unit.id, slug),
-                                   lambda: styled(db.session, target.unit.id, slug))
+    return page_cache().get_or_stale(("styled", target.unit.id, slug),
+                                     lambda: styled(db.session, target.unit.id, slug), DB_DOWN)
 
 
 def _version_id(instrument: Instrument) -> int:
@@ -67,22 +72,37 @@ def _version_id(instrument: Instrument) -> int:
         key, lambda: services.recorded_version_id(db.session, instrument))
 
 
-def _questions(instrument: Instrument, data: dict[str, str], errors: dict[str, str],
-               overrides: dict[str, tuple[str, str]]) -> Markup:
-    """The questions, profile and saran fields with the answers given so far."""
-    return Markup(render_template(  # noqa: S704 - autoescaped template output
-        "survey/_questions.html", instrument=instrument, data=data, errors=errors,
-        overrides=overrides, saran_max=current_app.config["SURVEY"].saran_max_chars))
+def _texts(target: services.Target, slug: str) -> dict[str, tuple[str, str]]:
+    """The service's own wording of the questions."""
+    return page_cache().get_or_stale(
+        ("texts", target.service.id, slug),
+        lambda: services.item_texts(db.session, target.service, slug), DB_DOWN)
+
+
+def _unit_place(code: str) -> services.Place:
+    """A unit's snapshot for the pages that only show its name."""
+    def lookup() -> services.Place:
+        u = find_unit(db.session, code)
+        return services.Place(u.id, u.code, u.name, tz=u.tz)
+
+    try:
+        return page_cache().get_or_stale(("unit", code.upper()), lookup, DB_DOWN)
+    except NotFound:
+        abort(404)
+    except DB_DOWN:  # never seen here and the database is away: its code stands for its name
+        submit.rollback_quietly(db.session)
+        return services.Place(0, code.upper(), code.upper())
 
 
 @bp.get("/<unit>")
 def choose_service(unit: str) -> str:
     """A unit-level QR code: the respondent picks the service."""
     try:
-        u = find_unit(db.session, unit)
+        choices = page_cache().get_or_stale(
+            ("services", unit.upper()), lambda: services.unit_services(db.session, unit), DB_DOWN)
     except NotFound:
         abort(404)
-    return render_template("survey/choose.html", unit=u)
+    return render_template("survey/choose.html", unit=choices)
 
 
 def _thanks_url(target: services.Target, *, repeated: bool = False) -> str:
@@ -123,74 +143,88 @@ def _done(url: str) -> WerkzeugResponse:
     return redirect(url)
 
 
-@bp.route("/<unit>/<service>", methods=["GET", "POST"], defaults={"counter": None})
-@bp.route("/<unit>/<service>/<counter>", methods=["GET", "POST"])
-def form(unit: str, service: str, counter: str | None) -> str | WerkzeugResponse | tuple[str, int]:
-    """Show one survey of the flow; on POST validate, store once, and go on."""
-    target = _target(unit, service, counter)
-    flow = flow_for(target)
-    slug = request.args.get("instrument", flow[0])
-    if slug not in flow:
-        abort(404)
-    instrument = _instrument(target, slug)
-    config = current_app.config["SURVEY"]
-    data: dict[str, str] = {}
-    errors: dict[str, str] = {}
-    token = request.form.get("form_token", "")
-    if request.method == "POST":
-        if not allow(current_app.extensions["rate_store"], _client_key(target.scope(slug)),
-                     config.survey_rate_limit):
-            abort(429)
-        data = request.form.to_dict()
-        try:
-            nonce = tokens.spend(config.secret_key, token, target.scope(slug))
-        except tokens.TokenError:
-            message = _("This form has expired or was already used. Please open the survey again.")
-            return render_template("errors/error.html", code=400, message=message), 400
-        sub, errors = check_submission(instrument, data, require_all=True,
-                                       saran_max=config.saran_max_chars)
-        if not errors:
-            try:
-                services.store_web_response(db.session, target, _version_id(instrument), sub,
-                                            nonce, instrument.label_style)
-            except services.AlreadySubmitted:
-                return _done(_thanks_url(target, repeated=True))
-            return _done(_next_url(target, flow, slug))
-        if services.nonce_spent(db.session, nonce):
-            # An earlier, invalid post of a form since stored, sent again by Back on a shared
-            # device: the answers kept for that person must not be shown to the next one.
-            return _done(_thanks_url(target, repeated=True))
-    else:
-        token = tokens.issue(config.secret_key, target.scope(slug))
-    position = flow.index(slug)
+class _Page:
+    """One survey page of a flow: where it sends answers, and which instrument it shows."""
 
-    def render(csrf_value: str, form_token: str) -> str:
+    def __init__(self, unit: str, service: str, counter: str | None) -> None:
+        self.target = _target(unit, service, counter)
+        self.flow = flow_for(self.target)
+        self.slug = request.args.get("instrument", self.flow[0])
+        if self.slug not in self.flow:
+            abort(404)
+        self.instrument = _instrument(self.target, self.slug)
+
+    def render(self, csrf_value: str, form_token: str, data: dict[str, str] | None = None,
+               errors: dict[str, str] | None = None, notice: str | None = None) -> str:
+        """The form page, with the answers given so far."""
+        data, errors = data or {}, errors or {}
+        position = self.flow.index(self.slug)
+        questions = Markup(render_template(  # noqa: S704 - autoescaped template output
+            "survey/_questions.html", instrument=self.instrument, data=data, errors=errors,
+            overrides=_texts(self.target, self.slug),
+            saran_max=current_app.config["SURVEY"].saran_max_chars))
         return render_template(
-            "survey/form.html", target=target, instrument=instrument, data=data, errors=errors,
-            token=form_token, csrf_value=csrf_value,
-            questions=_questions(instrument, data, errors, services.item_texts(
-                db.session, target.service, instrument.slug)),
-            step=position + 1, steps=len(flow),
-            skip_url=_next_url(target, flow, slug) if position else None,
-        )
+            "survey/form.html", target=self.target, instrument=self.instrument, data=data,
+            errors=errors, notice=notice, token=form_token, csrf_value=csrf_value,
+            questions=questions, step=position + 1, steps=len(self.flow),
+            skip_url=_next_url(self.target, self.flow, self.slug) if position else None)
 
-    if errors:
-        return render(generate_csrf(), token), 422
-    if session.get("_flashes") or set(request.args) - {"instrument", "lang"}:
-        return render(generate_csrf(), token)  # a page only this visitor should see: no cache
-    # A fresh form is the same page for everyone but its two tokens: render it once per worker.
-    key = ("page", target.scope(slug), current_lang())
-    page = page_cache().get_or_set(key, lambda: render(CSRF_MARK, TOKEN_MARK))
-    return page.replace(CSRF_MARK, generate_csrf()).replace(TOKEN_MARK, token)
+    def again(self, data: dict[str, str], *, errors: dict[str, str] | None = None,
+              notice: str | None = None) -> str:
+        """The form shown again with what was sent, for the same one-time token."""
+        return self.render(generate_csrf(), data.get("form_token", ""), data, errors, notice)
+
+
+@bp.get("/<unit>/<service>", defaults={"counter": None})
+@bp.get("/<unit>/<service>/<counter>")
+def form(unit: str, service: str, counter: str | None) -> str:
+    """Show one survey of the flow with a fresh one-time token."""
+    here = _Page(unit, service, counter)
+    token = tokens.issue(current_app.config["SURVEY"].secret_key, here.target.scope(here.slug))
+    if not page.is_shared(set(request.args), bool(session.get("_flashes"))):
+        return here.render(generate_csrf(), token)  # a page only this visitor should see
+    key = (here.target.scope(here.slug), current_lang())
+    return page.fresh_page(page_cache(), key, here.render, generate_csrf(), token)
+
+
+@bp.post("/<unit>/<service>", defaults={"counter": None})
+@bp.post("/<unit>/<service>/<counter>")
+def submit_form(unit: str, service: str, counter: str | None
+                ) -> str | WerkzeugResponse | tuple[str, int]:
+    """Store the answers once and go on; otherwise say why, keeping every answer."""
+    here = _Page(unit, service, counter)
+    data = request.form.to_dict()
+    config = current_app.config["SURVEY"]
+    rules = submit.Rules(config.secret_key, config.saran_max_chars,
+                         current_app.extensions["rate_store"], config.survey_rate_limit)
+    try:
+        submit.submit(db.session, here.target, here.instrument, data, data.get("form_token", ""),
+                      _client_key(here.target.scope(here.slug)), rules,
+                      lambda: _version_id(here.instrument))
+    except submit.RateLimited:
+        return here.again(data, notice=_(
+            "Too many forms were sent from your network at this counter just now. Your answers "
+            "are kept below: please press Send again in a few minutes.")), 429
+    except submit.InvalidToken:
+        message = _("This form has expired or was already used. Please open the survey again.")
+        return render_template("errors/error.html", code=400, message=message), 400
+    except submit.InvalidAnswers as exc:
+        return here.again(data, errors=exc.errors), 422
+    except submit.AlreadyStored:
+        return _done(_thanks_url(here.target, repeated=True))
+    except submit.StoreUnavailable:
+        return here.again(data, notice=_(
+            "We could not confirm that your answers were saved: the service is busy for a "
+            "moment. Your answers are kept below: please press Send again in a minute. They "
+            "will be counted only once.")), 503
+    return _done(_next_url(here.target, here.flow, here.slug))
 
 
 @bp.get("/<unit>/terima-kasih")
 def thanks(unit: str) -> str:
-    """Shown after the last (or a skipped) survey, with a link to a new, empty form."""
-    try:
-        u = find_unit(db.session, unit)
-    except NotFound:
-        abort(404)
+    """Shown after the last (or a skipped) survey, with a link to a new, empty form. Needs no
+    database once this worker knows the unit (the answer is already stored)."""
+    u = _unit_place(unit)
     marker = tokens.read_thanks(current_app.config["SURVEY"].secret_key,
                                 request.args.get("t", ""), u.code)
     _forget_respondent()

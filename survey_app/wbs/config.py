@@ -29,6 +29,8 @@ def _int(name: str, default: int, hi: int) -> int:
 class WbsConfig:
     """Limits, deadlines and key-derivation cost of the whistle-blowing channel."""
 
+    # Where evidence files lived before revision 0011 moved them into the database: read only
+    # by that migration (WBS_FILES_DIR, default instance/wbs_files), never written.
     files_dir: Path
     ack_days: int = 3
     verify_days: int = 14

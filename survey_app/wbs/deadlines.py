@@ -66,6 +66,22 @@ def due_dates(received: date, ack: int, verify: int, resolve: int,
     return Due(*(add_working_days(received, n, cuti_bersama) for n in (ack, verify, resolve)))
 
 
+def next_due(status: str, acknowledged: bool, due: Due,
+             today: date) -> tuple[str, date] | None:
+    """The next deadline still to meet that has not passed yet (name and date), or None.
+
+    Pending are: acknowledging until the case is acknowledged, verifying while it is in
+    verification, resolving until it is closed. Passed ones are overdue() instead."""
+    if status in CLOSED:
+        return None
+    pending = [("acknowledge", due.acknowledge)] if not acknowledged else []
+    if status in VERIFYING:
+        pending.append(("verify", due.verify))
+    pending.append(("resolve", due.resolve))
+    upcoming = [(name, day) for name, day in pending if day >= today]
+    return min(upcoming, key=lambda item: item[1]) if upcoming else None
+
+
 def overdue(status: str, acknowledged: bool, due: Due, today: date) -> list[str]:
     """Which deadlines a case has missed today: 'acknowledge', 'verify', 'resolve'."""
     if status in CLOSED:

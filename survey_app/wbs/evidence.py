@@ -1,19 +1,13 @@
-"""Evidence files: checked by content, images cleaned of metadata, stored encrypted."""
+"""Evidence files: checked by content, images cleaned of metadata (storage.py keeps them)."""
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
-import secrets
 from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
 from typing import IO
 
 from PIL import Image
 
-from . import crypto
 from .filetypes import JPEG, PNG, Kind, UnsupportedType, detect
 
 
@@ -145,37 +139,3 @@ def accept(upload: Upload) -> Evidence:
 def check(data: bytes, max_pixels: int) -> Evidence:
     """Accept or refuse one file by its content."""
     return accept(inspect(data, max_pixels))
-
-
-def store(folder: Path, key: bytes, data: bytes, when: datetime) -> str:
-    """Encrypt `data` into a new randomly named file dated `when`; return the name.
-
-    `when` is the report's coarse (hour) time: the file's modification and access times, and
-    the folder's, must not give the second of submission to whoever copies the folder (the
-    inode change time, which no program can set, still does on this disk; see the README).
-    """
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    name = secrets.token_hex(16)
-    tmp = folder / f".{name}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(crypto.encrypt(key, data))
-    stamp = when.timestamp()
-    os.utime(tmp, (stamp, stamp))
-    tmp.replace(folder / name)
-    with contextlib.suppress(PermissionError):  # a folder the app does not own keeps its time
-        os.utime(folder, (stamp, stamp))
-    return name
-
-
-def load(folder: Path, key: bytes, name: str) -> bytes:
-    """Decrypt a stored file."""
-    if not name.isalnum():
-        raise ValueError("bad storage name")
-    return crypto.decrypt(key, (folder / name).read_bytes())
-
-
-def remove(folder: Path, names: list[str]) -> None:
-    """Delete stored files (when the database refused what referred to them)."""
-    for name in names:
-        (folder / name).unlink(missing_ok=True)

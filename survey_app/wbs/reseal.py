@@ -4,25 +4,33 @@ PostgreSQL stamps every row version with the id of the transaction that wrote it
 Transaction ids grow with time, and rows carrying exact times (audit entries, officer and staff
 sessions, survey responses to the minute) are written by the same counter: a report's xmin
 would place it well inside the hour its `created_at` keeps. Once the hour is over, one UPDATE
-per table rewrites that hour's reports, messages and files, so their live versions share one
-xmin, later than the hour. The old versions stay as dead tuples until VACUUM (see the README).
-On SQLite there is no xmin; the rewrite is harmless there and keeps one code path.
+per table rewrites that hour's reports, messages, files (their stored bytes too) and answer
+tokens, so their live versions share one xmin, later than the hour. The old versions stay as
+dead tuples until VACUUM (see the README). On SQLite there is no xmin; the rewrite is harmless
+there and keeps one code path.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
+from typing import Any
 
 from flask import Flask, current_app, request
-from sqlalchemy import update
+from sqlalchemy import LargeBinary, literal, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ..db import db
-from ..models import WbsFile, WbsMessage, WbsReport, utcnow
+from ..models import WbsAnswerToken, WbsBlob, WbsFile, WbsMessage, WbsReport, utcnow
+from .retry import rollback_quietly
 
 # A report's row is rewritten by reporters' answers too, which move updated_at to their hour.
 _REPORTER_TIME = ((WbsReport, WbsReport.updated_at), (WbsMessage, WbsMessage.created_at),
-                  (WbsFile, WbsFile.created_at))
+                  (WbsFile, WbsFile.created_at), (WbsBlob, WbsBlob.created_at),
+                  (WbsAnswerToken, WbsAnswerToken.created_at))
+RESEALED_TABLES = tuple(str(model.__tablename__) for model, _time in _REPORTER_TIME)
+log = logging.getLogger(__name__)
 _BLUEPRINTS = frozenset(("wbs", "wbs_officer"))
 
 
@@ -39,9 +47,15 @@ def reseal(session: Session, now: datetime | None = None) -> int:
     """
     cutoff = hour_of(now or utcnow())
     count = 0
+    postgresql = session.get_bind().dialect.name == "postgresql"
     for model, written in _REPORTER_TIME:
+        values: dict[str, Any] = {"sealed": True}
+        if model is WbsBlob and postgresql:
+            # An UPDATE that leaves a TOASTed value alone keeps its chunks, and their xmin:
+            # concatenating nothing makes a new value, stored in new chunks by this transaction.
+            values["data"] = WbsBlob.data.op("||")(literal(b"", LargeBinary()))
         result = session.execute(
-            update(model).where(model.sealed.is_(False), written < cutoff).values(sealed=True)
+            update(model).where(model.sealed.is_(False), written < cutoff).values(values)
             .execution_options(synchronize_session=False))
         count += result.rowcount  # type: ignore[attr-defined]
     return count
@@ -55,8 +69,13 @@ def _reseal_when_due() -> None:
     done: dict[str, datetime] = current_app.extensions["wbs_reseal"]
     if done.get("hour") == hour:
         return
-    reseal(db.session, hour)
-    db.session.commit()
+    try:
+        reseal(db.session, hour)
+        db.session.commit()
+    except DBAPIError:  # the database is down or busy: the page still works, a later one reseals
+        rollback_quietly()
+        log.warning("WBS: reseal skipped (database error)")
+        return
     done["hour"] = hour
 
 

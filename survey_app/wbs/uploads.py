@@ -1,4 +1,4 @@
-"""Evidence uploads of a report or an answer: checked together, stored all or nothing."""
+"""Evidence uploads of a report or an answer: checked together, stored with it (all or nothing)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.formparser import FormDataParser
 
 from ..models import WbsFile, WbsReport
-from . import crypto, evidence
+from . import crypto, evidence, storage
 from .config import MB, WbsConfig
 from .evidence import Evidence, EvidenceError
 
@@ -54,6 +54,12 @@ class Checked:
 def chosen(uploads: Sequence[FileStorage]) -> list[FileStorage]:
     """The file inputs that carry a file (an empty input still sends a nameless part)."""
     return [f for f in uploads if f.filename]
+
+
+def reattach_names(uploads: Sequence[FileStorage]) -> list[str]:
+    """The names of the files a refused form carried: a browser never refills a file field,
+    so the page lists them to be attached again (names as the reporter's device gave them)."""
+    return [(f.filename or "")[:80] for f in chosen(uploads)]
 
 
 def count_error(uploads: Sequence[FileStorage], cfg: WbsConfig) -> str:
@@ -120,28 +126,23 @@ class MemoryFormDataParser(FormDataParser):
         super().__init__(**kwargs)
 
 
-def save_files(session: Session, cfg: WbsConfig, report: WbsReport, data_key: bytes,
+def save_files(session: Session, report: WbsReport, data_key: bytes,
                files: Sequence[Evidence], when: datetime) -> None:
-    """Encrypt the files to disk, add their rows and commit; remove the files if that fails."""
-    written: list[str] = []
-    try:
-        for item in files:
-            original = evidence.store(cfg.files_dir, data_key, item.original, when)
-            written.append(original)
-            working = None
-            if item.working is not None:
-                working = evidence.store(cfg.files_dir, data_key, item.working, when)
-                written.append(working)
-            meta = {"mime": item.kind.mime, "ext": item.kind.ext, "size": len(item.original),
-                    "cleaned": item.working is not None}
-            session.add(WbsFile(report_id=report.id, original_name=original,
-                                working_name=working, created_at=when,
-                                meta=crypto.encrypt(data_key, json.dumps(meta).encode())))
-        session.commit()
-    except BaseException:
-        session.rollback()
-        evidence.remove(cfg.files_dir, written)
-        raise
+    """Add the files' rows and encrypted bytes to the session (flushed, not committed: the
+    request that stores the report or answer commits them with it, all or nothing)."""
+    for item in files:
+        original = storage.new_name()
+        working = storage.new_name() if item.working is not None else None
+        meta = {"mime": item.kind.mime, "ext": item.kind.ext, "size": len(item.original),
+                "cleaned": item.working is not None}
+        row = WbsFile(report_id=report.id, original_name=original, working_name=working,
+                      created_at=when, meta=crypto.encrypt(data_key, json.dumps(meta).encode()))
+        session.add(row)
+        session.flush()  # the row's random id, which its blobs refer to
+        storage.put(session, row, original, data_key, item.original, when)
+        if working is not None and item.working is not None:
+            storage.put(session, row, working, data_key, item.working, when)
+    session.flush()
 
 
 def file_meta(data_key: bytes, row: WbsFile) -> dict[str, object]:

@@ -55,13 +55,22 @@ def hasil_xlsx(data: dict[str, Any], out: BinaryIO, *, cache_results: bool = Tru
             else:
                 formula(row, 3, f"=C{r}", comp["basis"])
                 how = f"langsung: indeks {low}..{high} masuk apa adanya"
+            if data.get("conversion", {}).get("used") == "(x-1)/3":
+                formula(row, 5, f"=MAX(0,(D{r}-1)/3)*E{r}", comp["score"])
+                how += "; nilai = (basis - 1) / 3 x bobot"
+            else:
+                formula(row, 5, f"=D{r}/4*E{r}", comp["score"])
+                how += "; nilai = basis / 4 x bobot"
             sheet.write(row, 6, how)
-            formula(row, 5, f"=D{r}/4*E{r}", comp["score"])
             basis_cell[comp["code"]] = f"D{r}"
         else:
             sheet.write_row(row, 0, [comp["name"], "input"])
             if comp.get("value") is None:
                 sheet.write_string(row, 5, "belum diisi")
+            elif comp.get("kind") == "percent":  # e.g. TLHP: percent in C, points by formula
+                sheet.write_number(row, 2, comp["value"], num)
+                formula(row, 5, f"=C{r}/100*E{r}", comp["score"])
+                sheet.write(row, 6, "persentase / 100 x bobot")
             else:
                 sheet.write_number(row, 5, comp["value"], num)
         row += 1

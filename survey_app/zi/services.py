@@ -15,16 +15,11 @@ from sqlalchemy.orm import Session
 import analysis
 from analysis.hasil import HasilResult, compute_hasil
 
+from ..domain_errors import N_, DomainError, Msg, NoData
 from ..models import HasilInput, Unit
 from ..results.period import Period
-from ..results.report import IndexReport, NoData, build_report
+from ..results.report import IndexReport, build_report
 from .rules import RuleSet, get_rule_set
-
-
-def N_(msgid: str) -> str:  # noqa: N802 - the gettext marker babel extracts
-    """Mark a message for translation where it is shown (the page), English elsewhere (CLI)."""
-    return msgid
-
 
 SOURCES = {"ipak": ("ipk", "spak"), "ipkp": ("ikm", "spkp")}
 ROUNDING = 2  # targets are compared on values rounded half-up to this many decimals
@@ -32,6 +27,8 @@ LABELS = {
     "rule": N_("Rule set"), "ipak_source": N_("IPAK from"), "ipkp_source": N_("IPKP from"),
     "from": N_("Survey period from"), "to": N_("Survey period to"),
     "kinerja": N_("Performance score (kinerja)"),
+    "tlhp": N_("Audit findings followed up (TLHP), in percent"),
+    "conversion": N_("Conversion of a survey value to points"),
     "pengungkit_total": N_("Levers total (pengungkit)"),
 }
 NOT_A_NUMBER = N_("%(field)s: “%(value)s” is not a number; write digits, e.g. 4.5")
@@ -42,23 +39,35 @@ NOT_THE_SUM = N_("%(field)s: %(value)s is not the sum of the areas (%(sum)s); "
 BAD_SOURCE = N_("%(field)s: choose %(choices)s")
 UNKNOWN_RULE = N_("%(field)s: unknown rule set “%(value)s”")
 NOT_A_DATE = N_("%(field)s: “%(value)s” is not a date (YYYY-MM-DD)")
+BAD_CONVERSION = N_("%(field)s: choose %(choices)s")
 PERIOD_ORDER = N_("%(field)s: the period ends (%(end)s) before it starts (%(start)s)")
+YEAR_RANGE = N_("%(field)s: use a date in the years %(first)s to %(last)s")
 
 
-class FieldError(ValueError):
-    """One value that cannot be used: the form field, an English msgid and its parameters."""
+class FieldError(DomainError):
+    """One value that cannot be used: the form field, an English msgid and its parameters.
+
+    A `field` parameter is a label msgid (LABELS) or a rule set's own area name; it is
+    translated with the message (a name with no translation stays as it is).
+    """
 
     def __init__(self, name: str, msgid: str, **params: Any) -> None:
-        self.name, self.msgid, self.params = name, msgid, params
-        super().__init__(msgid % params)
+        if isinstance(params.get("field"), str):
+            params["field"] = Msg(params["field"])
+        super().__init__(msgid, **params)
+        self.name = name
 
 
-class InputErrors(ValueError):
+class InputErrors(DomainError):
     """Every bad value of one submission; nothing was saved."""
 
     def __init__(self, errors: Sequence[FieldError]) -> None:
         self.errors = tuple(errors)
         super().__init__("; ".join(str(e) for e in self.errors))
+
+    def message(self) -> str:
+        """Each bad value's message in the page's language."""
+        return "; ".join(e.message() for e in self.errors)
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,8 @@ class HasilInputs:
     kinerja: float | None = None
     areas: Mapping[str, float] = field(default_factory=dict)
     pengungkit_total: float | None = None
+    tlhp: float | None = None  # percent of audit findings followed up (52/2014)
+    conversion: str | None = None  # None: the rule set's default
 
 
 @dataclass(frozen=True)
@@ -91,9 +102,10 @@ def _num(value: float) -> str:
 def check_input(rules: RuleSet, *, ipak_source: str | None = None,
                 ipkp_source: str | None = None, kinerja: float | None = None,
                 areas: Mapping[str, float] | None = None,
-                total: float | None = None) -> list[FieldError]:
+                total: float | None = None, tlhp: float | None = None,
+                conversion: str | None = None) -> list[FieldError]:
     """Every value outside what the rule set allows, each naming its field."""
-    errors = []
+    errors = _check_tlhp_and_conversion(rules, tlhp, conversion)
     for name, role, slug in (("ipak_source", "ipak", ipak_source),
                              ("ipkp_source", "ipkp", ipkp_source)):
         if slug is not None and slug not in SOURCES[role]:
@@ -142,16 +154,21 @@ class HasilReport:
     def to_json(self) -> dict[str, Any]:
         """Each sub-score with its formula, the hasil total and, with pengungkit, the targets."""
         rule = self.rules.rule
+        kinds = {c.code: c.kind for c in rule.components}
         components = []
         for sub in self.result.subscores:
             row: dict[str, Any] = {"code": sub.code, "name": sub.name, "weight": sub.weight,
-                                   "score": sub.score, "formula": sub.formula}
+                                   "score": sub.score, "formula": sub.formula,
+                                   "kind": kinds[sub.code]}
             report = self.reports.get(sub.code)
             if report is not None:
                 r = report.result
                 row |= {"source": self.sources[sub.code], "n": report.n, "index": r.index,
                         "scale": [r.scale_min, r.scale_max], "basis": sub.value,
-                        "basis_derived": r.scale_max != 4}
+                        "basis_derived": r.scale_max != 4,
+                        "sample": {"population": report.sample.population,
+                                   "required": report.sample.required,
+                                   "adequate": report.sample.adequate}}
             else:
                 row["value"] = sub.value
             components.append(row)
@@ -159,6 +176,8 @@ class HasilReport:
         return {
             "unit": self.unit.code, "year": self.year,
             "rule": {"slug": rule.slug, "name": rule.name, "confidence": self.rules.confidence},
+            "conversion": {"used": self.result.conversion, "default": rule.conversion,
+                           "options": list(self.rules.conversions)},
             "period": {"from": self.period.start.isoformat(), "to": self.period.end.isoformat()},
             "components": components, "hasil": self.result.hasil,
             "hasil_max": sum(c.weight for c in rule.components),
@@ -189,14 +208,31 @@ def stored_pengungkit(saved: HasilInput | None) -> tuple[dict[str, float], float
     return {k: float(v) for k, v in data.items()}, None if total is None else float(total)
 
 
+def _check_tlhp_and_conversion(rules: RuleSet, tlhp: float | None,
+                               conversion: str | None) -> list[FieldError]:
+    errors = []
+    if tlhp is not None:
+        if not any(c.code == "tlhp" for c in rules.rule.components):
+            errors.append(FieldError("tlhp", NOT_IN_RULE, field=LABELS["tlhp"],
+                                     rule=rules.rule.name))
+        elif not (math.isfinite(tlhp) and 0 <= tlhp <= 100):
+            errors.append(FieldError("tlhp", OUT_OF_RANGE, field=LABELS["tlhp"], max="100",
+                                     value=_num(tlhp)))
+    if conversion is not None and conversion not in rules.conversions:
+        errors.append(FieldError("conversion", BAD_CONVERSION, field=LABELS["conversion"],
+                                 choices=" / ".join(rules.conversions)))
+    return errors
+
+
 def _year(year: int) -> None:
     if not 2000 <= year <= 2100:
-        raise ValueError(f"year {year} is out of range (2000..2100)")
+        raise DomainError(N_("year %(year)d is out of range (2000..2100)"), year=year)
 
 
 def compute(session: Session, unit: Unit, year: int, *, rule: str | None = None,
             kinerja: float | None = None, pengungkit: float | None = None,
-            sources: dict[str, str] | None = None) -> HasilReport:
+            sources: dict[str, str] | None = None, tlhp: float | None = None,
+            conversion: str | None = None) -> HasilReport:
     """Compute the hasil component; explicit arguments override what was saved for the year.
 
     An explicit value the rule set cannot take (out of range, or a kinerja score under a rule
@@ -209,12 +245,17 @@ def compute(session: Session, unit: Unit, year: int, *, rule: str | None = None,
         {"ipak": "ipk", "ipkp": "ikm"}
     chosen |= sources or {}
     errors = check_input(rules, ipak_source=chosen["ipak"], ipkp_source=chosen["ipkp"],
-                         kinerja=kinerja, total=pengungkit)
+                         kinerja=kinerja, total=pengungkit, tlhp=tlhp, conversion=conversion)
     period = Period(saved.period_from, saved.period_to) if saved else \
         Period(date(year, 1, 1), date(year, 12, 31))
     has_kinerja = any(c.code == "kinerja" for c in rules.rule.components)
     if kinerja is None and saved is not None and has_kinerja:
         kinerja = saved.kinerja
+    has_tlhp = any(c.code == "tlhp" for c in rules.rule.components)
+    if tlhp is None and saved is not None and has_tlhp:
+        tlhp = saved.tlhp
+    if conversion is None and saved is not None and saved.conversion in rules.conversions:
+        conversion = saved.conversion
     areas: tuple[AreaScore, ...] = ()
     if pengungkit is None:
         entered, pengungkit = stored_pengungkit(saved)
@@ -231,11 +272,14 @@ def compute(session: Session, unit: Unit, year: int, *, rule: str | None = None,
         try:
             report = build_report(session, unit, slug, period)
         except NoData as exc:
-            raise NoData(f"{comp.code.upper()} cannot be computed for {year}: {exc}") from None
+            raise NoData(N_("%(component)s cannot be computed for %(year)d: %(reason)s"),
+                         component=comp.code.upper(), year=year, reason=exc) from None
         reports[comp.code] = report
         bases[comp.code] = analysis.zi_basis(report.result.index, report.result.scale_max)
     inputs = {"kinerja": kinerja} if has_kinerja else {}
-    result = compute_hasil(rules.rule, bases, inputs, pengungkit)
+    if has_tlhp:
+        inputs["tlhp"] = tlhp
+    result = compute_hasil(rules.rule, bases, inputs, pengungkit, conversion)
     return HasilReport(unit, year, period, rules, {k: chosen[k] for k in reports}, reports,
                        result, areas)
 
@@ -249,12 +293,13 @@ def save_input(session: Session, unit: Unit, year: int, values: HasilInputs) -> 
     _year(year)
     try:
         rules = get_rule_set(values.rule)
-    except ValueError:
+    except DomainError:
         raise InputErrors([FieldError("rule", UNKNOWN_RULE, field=LABELS["rule"],
                                       value=values.rule)]) from None
     errors = check_input(rules, ipak_source=values.ipak_source,
                          ipkp_source=values.ipkp_source, kinerja=values.kinerja,
-                         areas=values.areas, total=values.pengungkit_total)
+                         areas=values.areas, total=values.pengungkit_total,
+                         tlhp=values.tlhp, conversion=values.conversion)
     if errors:
         raise InputErrors(errors)
     areas = {c: values.areas[c] for c, _n, _w in rules.areas if c in values.areas}
@@ -263,8 +308,9 @@ def save_input(session: Session, unit: Unit, year: int, values: HasilInputs) -> 
     row.rule_set, row.ipak_source, row.ipkp_source = rules.rule.slug, values.ipak_source, \
         values.ipkp_source
     row.period_from, row.period_to = values.period.start, values.period.end
-    row.kinerja = values.kinerja
+    row.kinerja, row.tlhp = values.kinerja, values.tlhp
+    row.conversion = values.conversion if values.conversion != rules.rule.conversion else None
     row.pengungkit = json.dumps({"total": total, **areas}) if total is not None else None
     session.add(row)
-    session.commit()
+    session.flush()
     return row

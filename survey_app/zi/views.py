@@ -10,18 +10,16 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from ..admin.views import current_unit, staff_user
+from ..access import can_edit, current_unit, login_required, require_editor
 from ..db import db
+from ..domain_errors import DomainError
 from ..inputs import parse_int
 from ..models import Unit
-from ..results.report import NoData
-from ..security import login_required
 from . import forms, services
 from .export import hasil_xlsx
 from .rules import get_rule_set, rule_sets
 
 bp = Blueprint("zi", __name__, url_prefix="/admin/units/<code>/zi")
-EDITORS = ("admin", "unit_admin")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -41,18 +39,16 @@ def _render(unit: Unit, year: int, note: str | None, values: dict[str, str],
     report, problem = None, note
     try:
         report = services.compute(db.session, unit, year)
-    except services.InputErrors as exc:  # e.g. a stored value outside what its rule set allows
-        problem = "; ".join(forms.messages(exc).values())
-    except (NoData, ValueError) as exc:
-        problem = str(exc)
+    except DomainError as exc:  # no data, or a stored value outside what its rule set allows
+        problem = exc.message()
     try:
         rules = get_rule_set(values.get("rule") or None)
-    except ValueError:
+    except DomainError:
         rules = get_rule_set(None)
     return render_template("zi/page.html", unit=unit, year=year, problem=problem,
                            data=report.to_json() if report else None, rule_sets=rule_sets(),
                            rules=rules, values=values, errors=errors or {},
-                           sources=services.SOURCES, can_edit=staff_user().role in EDITORS)
+                           sources=services.SOURCES, can_edit=can_edit())
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -64,9 +60,7 @@ def page(code: str) -> str | WerkzeugResponse | tuple[str, int]:
     saved = services.stored_input(db.session, unit, year)
     if request.method == "GET":
         return _render(unit, year, note, forms.initial(saved, year))
-    if staff_user().role not in EDITORS:
-        return render_template("errors/error.html", code=403,
-                               message=_("You do not have access to this page.")), 403
+    require_editor()
     if note:  # never save a bad year's inputs under this year
         return _render(unit, year, note, forms.typed(request.form, saved, year)), 422
     try:
@@ -75,8 +69,9 @@ def page(code: str) -> str | WerkzeugResponse | tuple[str, int]:
         db.session.rollback()
         return _render(unit, year, note, forms.typed(request.form, saved, year),
                        forms.messages(exc)), 422
-    flash(_("Saved."))
-    return redirect(url_for("zi.page", code=unit.code, year=year))
+    db.session.commit()
+    flash(_("Saved."), "success@inputs")
+    return redirect(url_for("zi.page", code=unit.code, year=year, _anchor="inputs"))
 
 
 @bp.get("/hasil.xlsx")
@@ -87,8 +82,8 @@ def export(code: str) -> Response | WerkzeugResponse:
     year, _note = _year(unit.tz)
     try:
         report = services.compute(db.session, unit, year)
-    except (NoData, ValueError) as exc:
-        flash(str(exc))
+    except DomainError as exc:
+        flash(exc.message())
         return redirect(url_for("zi.page", code=unit.code, year=year))
     buf = io.BytesIO()
     hasil_xlsx(report.to_json(), buf)

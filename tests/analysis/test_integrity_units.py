@@ -122,15 +122,19 @@ def test_neighbour_counts_match_brute_force() -> None:
     window = rng.integers(0, 6, size=300)
     service_of_window = np.array([1, 0, 1, 2, 0, 2])
     service = service_of_window[window]
-    got = _neighbours(window, service_of_window, _pattern_keys(fields))
     near = (fields[:, None, :] != fields[None, :, :]).sum(axis=2) <= 1
-    assert (got[0] == (near & (window[:, None] == window[None, :])).sum(axis=1)).all()
-    assert (got[1] == (near & (service[:, None] == service[None, :])).sum(axis=1)).all()
-    assert (got[2] == near.sum(axis=1)).all()
-    # The wide-field fallback (no packing into one integer) gives the same counts.
-    wide = fields * 10**6
-    again = _neighbours(window, service_of_window, _pattern_keys(wide))
-    assert all((a == b).all() for a, b in zip(again, got, strict=True))
+    in_window = (near & (window[:, None] == window[None, :])).sum(axis=1)
+    in_service = (near & (service[:, None] == service[None, :])).sum(axis=1)
+    for min_size in (1, 3):  # every row a candidate; only rows with 3+ in their window
+        got = _neighbours(window, service_of_window, _pattern_keys(fields), min_size)
+        assert (got[0] == in_window).all()
+        assert (got[1] == np.flatnonzero(in_window >= min_size)).all() and got[1].size
+        assert (got[2] == in_service[got[1]]).all()
+        assert (got[3] == near.sum(axis=1)[got[1]]).all()
+        # The wide-field fallback (no packing into one integer) gives the same counts.
+        wide = fields * 10**6
+        again = _neighbours(window, service_of_window, _pattern_keys(wide), min_size)
+        assert all((a == b).all() for a, b in zip(again, got, strict=True))
 
 
 def test_straight_lining_p_value_is_the_binomial_tail() -> None:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey_app.models import WbsFile, WbsMessage
-from survey_app.wbs import followup
+from survey_app.wbs.reporter import services as followup
 from tests.wbs.support import (
     PASSWORD,
     configure_for_tests,

@@ -40,37 +40,42 @@ def test_dashboard_shows_index_elements_and_comparisons(runner, session, client,
     setup(runner, session, client, tmp_path)
     page = client.get(f"/admin/units/U1/results/?{Q1}").get_data(as_text=True)
     # NRR: S1 rows (x6) 4,4,3,2,4,4,3,1,3 and one S2 row of 3s -> e.g. persyaratan (24+3)/7
-    assert "01-01-2026 s/d 31-03-2026" in page
+    assert "1 Januari – 31 Maret 2026" in page
     assert "7 kuesioner" in page or "7 questionnaires" in page
     assert "Layanan S1" in page and "Layanan S2" in page  # services compared
     assert "Kursi ruang tunggu kurang" in page
     assert "<svg" in page
     assert "reliability=1" in page  # alpha on request: it reads every answer
     alpha = client.get(f"/admin/units/U1/results/?{Q1}&reliability=1").get_data(as_text=True)
-    assert "Cronbach&#39;s alpha = <strong>" in alpha or "Cronbach's alpha = <strong>" in alpha
+    assert "Alpha Cronbach = <strong>" in alpha
 
 
 def test_comparison_per_service_matches_each_service_alone(runner, session, client, tmp_path):
     setup(runner, session, client, tmp_path)
     page = client.get(f"/admin/units/U1/results/?{Q1}").get_data(as_text=True)
     alone = client.get(f"/admin/units/U1/results/?{Q1}&service=S2").get_data(as_text=True)
-    s2 = re.search(r'class="big">([0-9.]+)', alone).group(1)
-    assert s2 == "75.00"  # one questionnaire of all 3s
-    assert re.search(r"<td>Layanan S2</td><td>1</td><td>75.00</td><td>C</td>", page)
+    s2 = re.search(r'class="big">([0-9.,]+)', alone).group(1)
+    assert s2 == "75,00"  # one questionnaire of all 3s
+    assert re.search(r"<td>Layanan S2</td><td>1</td><td>75,00</td><td>C</td>", page)
 
 
 def test_dashboard_bad_input_gives_messages_not_errors(runner, session, client, tmp_path):
     setup(runner, session, client, tmp_path)
-    for query, text in [
-        ("period=2025-Q1", "no ikm answers"),
-        ("from=2026-03-01&to=2026-01-01", "is after --to"),
-        ("period=2026-Q9", "unknown period"),
-        ("period=2026-Q1&service=NOPE", "unknown service"),
-        ("period=2026-Q1&instrument=nope", "unknown instrument"),
+    for query, text, english in [
+        ("period=2025-Q1", "tidak ada jawaban ikm untuk U1", "no ikm answers for U1"),
+        ("from=2026-03-01&to=2026-01-01", "tanggal awal 2026-03-01 jatuh setelah tanggal akhir",
+         "--from 2026-03-01 is after --to 2026-01-01"),
+        ("period=2026-Q9", "periode &#39;2026-Q9&#39; tidak dikenal", "unknown period"),
+        ("period=2026-Q1&service=NOPE", "layanan &#39;NOPE&#39; tidak dikenal di unit U1",
+         "unknown service"),
+        ("period=2026-Q1&instrument=nope", "survei &#39;nope&#39; tidak dikenal",
+         "unknown instrument"),
     ]:
-        resp = client.get(f"/admin/units/U1/results/?{query}")
+        resp = client.get(f"/admin/units/U1/results/?{query}&lang=id")
         assert resp.status_code == 200, query
-        assert text in resp.get_data(as_text=True), query
+        assert text in resp.get_data(as_text=True), query  # in the page's language
+        resp = client.get(f"/admin/units/U1/results/?{query}&lang=en")
+        assert english in resp.get_data(as_text=True), query
     assert client.get("/admin/units/NOPE/results/").status_code == 404
 
 
@@ -140,13 +145,13 @@ def test_publish_freezes_figures_and_republish_needs_reason(runner, session, cli
                        data={"csrf_token": token}).status_code == 302
     pub = session.scalars(select(Publication)).one()
     public = client.get(f"/hasil/U1/{pub.id}").get_data(as_text=True)
-    frozen = re.search(r'class="big">([0-9.]+)', public).group(1)
+    frozen = re.search(r'class="big">([0-9.,]+)', public).group(1)
     # a late paper import changes the live figures but not the published ones
     load(runner, tmp_path, ["2026-03-30,S1,L,SMA,1,1,1,1,1,1,1,1,1,"], name="late.csv")
-    assert re.search(r'class="big">([0-9.]+)', client.get(f"/hasil/U1/{pub.id}")
+    assert re.search(r'class="big">([0-9.,]+)', client.get(f"/hasil/U1/{pub.id}")
                      .get_data(as_text=True)).group(1) == frozen
     live = client.get(f"/admin/units/U1/results/?{Q1}").get_data(as_text=True)
-    assert re.search(r'class="big">([0-9.]+)', live).group(1) != frozen
+    assert re.search(r'class="big">([0-9.,]+)', live).group(1) != frozen
     # publishing again without a reason is refused and recorded nowhere
     client.post(f"/admin/units/U1/results/publish?{Q1}", data={"csrf_token": token})
     assert len(session.scalars(select(Publication)).all()) == 1
@@ -169,8 +174,9 @@ def test_public_page_hides_small_groups(runner, session, client, tmp_path):
     public = anonymous.get(f"/hasil/U1/{pub.id}").get_data(as_text=True)
     # 7 respondents: L 4, P 3 -> both under 5; S3 1 hidden, and SMA 6 hidden too, else the
     # total 7 would give S3 away (7 - 6 = 1)
-    assert "L: &lt;5" in public and "P: &lt;5" in public
-    assert "SMA: ≥5" in public and "S3: &lt;5" in public and "SMA: 6" not in public
+    assert "Laki-laki: &lt;5" in public and "Perempuan: &lt;5" in public
+    assert "SMA/SMK: ≥5" in public and "Doktor (S3): &lt;5" in public
+    assert "SMA/SMK: 6" not in public
     assert anonymous.get("/hasil/NOPE").status_code == 404
     assert anonymous.get(f"/hasil/U1/{pub.id + 99}").status_code == 404
 

@@ -6,6 +6,7 @@ import csv
 import io
 import zipfile
 
+import docx
 import pytest
 from PIL import Image
 
@@ -15,6 +16,7 @@ from tests.results.test_exports import load, paper_rows
 
 URL = "/admin/units/U1/results/export/{fmt}?period=2026-Q1"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def staff(runner, session, client, tmp_path, role="analyst"):
@@ -41,6 +43,11 @@ def check_pdf(body: bytes) -> None:
     assert body.startswith(b"%PDF") and body.rstrip().endswith(b"%%EOF")
 
 
+def check_docx(body: bytes) -> None:
+    text = " ".join(p.text for p in docx.Document(io.BytesIO(body)).paragraphs)
+    assert "LAPORAN HASIL SURVEI KEPUASAN MASYARAKAT" in text and "Unit U1" in text
+
+
 def check_png(body: bytes) -> None:
     with Image.open(io.BytesIO(body)) as image:
         assert image.format == "PNG" and image.size == (1080, 1350)
@@ -53,6 +60,7 @@ def check_png(body: bytes) -> None:
     ("png", "image/png", "U1-ikm-2026-01-01_2026-03-31-infografis.png", check_png),
     ("infographic-pdf", "application/pdf", "U1-ikm-2026-01-01_2026-03-31-infografis.pdf",
      check_pdf),
+    ("docx", DOCX, "U1-ikm-2026-01-01_2026-03-31-laporan.docx", check_docx),
 ])
 def test_each_format_downloads_as_an_attachment(runner, session, client, tmp_path, fmt,
                                                 mimetype, name, check):
@@ -88,11 +96,12 @@ def test_download_without_data_is_a_message_not_an_error(runner, session, client
     resp = client.get("/admin/units/U1/results/export/pdf?period=2025-Q1", follow_redirects=True)
     assert resp.status_code == 200
     text = resp.get_data(as_text=True)
-    assert "no ikm answers for U1" in text
+    assert "tidak ada jawaban ikm untuk U1" in text
     assert "Tidak ada yang dapat diunduh" in text or "Nothing to export" in text
     bad = client.get("/admin/units/U1/results/export/pdf?period=2026-Q9", follow_redirects=True)
-    assert bad.status_code == 200 and "unknown period" in bad.get_data(as_text=True)
-    assert client.get("/admin/units/U1/results/export/docx?period=2026-Q1").status_code == 404
+    assert bad.status_code == 200 and "periode &#39;2026-Q9&#39; tidak dikenal" in bad.get_data(
+        as_text=True)
+    assert client.get("/admin/units/U1/results/export/odt?period=2026-Q1").status_code == 404
     assert client.get("/admin/units/NOPE/results/export/pdf").status_code == 404
 
 

@@ -119,8 +119,8 @@ def test_age_band(age, band):
 
 
 def test_wbs_recap_workbook_keeps_a_unit_name_as_text():
-    from survey_app.wbs.recap import Recap
-    from survey_app.wbs.recap_export import to_xlsx
+    from survey_app.wbs.officer.recap import Recap
+    from survey_app.wbs.officer.recap_export import to_xlsx
 
     recap = Recap(unit="U1", unit_name='=HYPERLINK("http://x.example","klik")',
                   period_from=date(2026, 1, 1), period_to=date(2026, 3, 31),

@@ -303,21 +303,22 @@ def test_pdf_report_shows_index_mutu_groups_and_follow_up(runner, session, tmp_p
     write_pdf_report(session, rep, path)
     text = pdf_text(path)
     result = rep.to_json()
-    assert "Krejcie & Morgan untuk populasi 1000: 278 (required), belum cukup" in text
-    assert f"nilai konversi: {round_half_up(result['converted'], 2):.2f}" in text
-    assert f"mutu pelayanan: {result['mutu']}" in text
+    assert ("(populasi) 1.000 orang, sampel minimal menurut tabel Krejcie dan Morgan adalah "
+            "278 responden") in text and "belum mencukupi" in text
+    shown = f"{round_half_up(result['converted'], 2):.2f}".replace(".", ",")
+    assert f"adalah {shown} dengan mutu pelayanan {result['mutu']}" in text
     assert "S3 <5" in text  # a group of one is hidden
     assert "Cronbach's alpha =" in text and "PermenPAN-RB 14/2017" in text
     lowest = sorted(result["elements"], key=lambda e: e["nrr"])[:2]
     for element in lowest:  # no stored plan: the two lowest are suggested
-        assert element["name"] in text.split("5. Rencana tindak lanjut")[1]
+        assert element["name"] in text.split("B. Rencana Tindak Lanjut")[1]
     session.add(FollowUpItem(unit_id=rep.unit.id, instrument_slug="ikm", service_id=None,
                              period_from=PERIOD.start, period_to=PERIOD.end, priority=1,
                              element_code="waktu", program="Tambah loket antrean",
                              waktu="Triwulan II", penanggung_jawab="Kepala Seksi"))
     session.commit()
     write_pdf_report(session, rep, path)
-    plan = pdf_text(path).split("5. Rencana tindak lanjut")[1]
+    plan = pdf_text(path).split("B. Rencana Tindak Lanjut")[1]
     assert "Waktu Penyelesaian" in plan and "Tambah loket antrean" in plan
     assert "Kepala Seksi" in plan
 
@@ -330,7 +331,8 @@ def test_pdf_report_without_dejavu_and_with_one_respondent(runner, session, tmp_
     path = tmp_path / "report.pdf"
     write_pdf_report(session, report(session), path)
     text = pdf_text(path)
-    assert "tidak dapat dihitung" in text and "not computable" in text
+    assert "Cronbach's alpha tidak dapat dihitung" in text
+    assert "Interval kepercayaan 95% tidak dapat dihitung" in text
     assert "Helvetica" in path.read_bytes().decode("latin-1")
 
 
@@ -352,9 +354,10 @@ def test_report_and_infographic_of_an_instrument_without_profile(session, tmp_pa
     write_pdf_report(session, rep, path)
     write_png(session, rep, png)
     text = pdf_text(path)
-    assert "LAPORAN SURVEI PERSEPSI KUALITAS PELAYANAN (IPKP)" in text
+    assert "LAPORAN HASIL SURVEI PERSEPSI KUALITAS PELAYANAN" in text
     assert "tidak menanyakan profil" in text and "Tidak diisi" not in text
-    assert f"nilai konversi: {round_half_up(rep.result.converted, 2):.2f}" in text
+    shown = f"{round_half_up(rep.result.converted, 2):.2f}".replace(".", ",")
+    assert f"Nilai IPKP Unit U1 adalah {shown}" in text
     with Image.open(png) as image:
         assert image.size == (1080, 1350)
 
@@ -370,7 +373,7 @@ def test_small_groups_cannot_be_recovered_from_the_total():
 # --- Command line -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", ["xlsx", "csv", "pdf", "png", "infographic-pdf"])
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "pdf", "png", "infographic-pdf", "docx"])
 def test_export_command_writes_each_format(runner, session, tmp_path, fmt):
     make_unit(session)
     load(runner, tmp_path, paper_rows(n=8))

@@ -76,11 +76,11 @@ def test_pdf_report_and_infographic_label_the_derived_conversion(session, tmp_pa
     path = tmp_path / "spkp.pdf"
     write_pdf_report(session, rep, path)
     text = pdf_text(path)
-    assert "Nilai konversi = indeks / 6 x 100" in text and "16.6667" not in text
-    assert "Turunan (derived)" in text and "batas IKM secara analogi" in text
+    assert "Nilai IPKP = indeks / 6 x 100" in text and "16.6667" not in text
+    assert "Nilai turunan" in text and "batas IKM secara analogi" in text
     assert "tidak ada tabel resmi" in text
-    assert "Tabel kategori IKM (PermenPAN-RB 14/2017), dipakai untuk skala 1-6 secara analogi" \
-        in text
+    assert ("Kategori mutu pelayanan menurut PermenPAN-RB 14/2017, dipakai untuk skala 1-6 "
+            "secara analogi") in text
     notes = figures_of(session, rep).notes()
     assert any("turunan" in n and "analogi" in n for n in notes)
     png = io.BytesIO()
@@ -118,8 +118,8 @@ def test_dashboard_labels_compat_weights_and_trend_uses_them(runner, session, cl
     html = page.get_data(as_text=True)
     compat = build_report(session, unit, "ikm", PERIOD, weights="compat-0.111")
     assert "Bobot kompatibilitas 0,111" in html or "Compatibility weights 0.111" in html
-    value = re.search(r'class="big">([0-9.]+)', html).group(1)
-    assert value == f"{compat.result.converted:.2f}"
+    value = re.search(r'class="big">([0-9.,]+)', html).group(1)
+    assert value == f"{compat.result.converted:.2f}".replace(".", ",")  # Indonesian decimals
     assert 'value="compat-0.111" selected' in html
     bad = client.get("/admin/units/U1/results/?period=2026-Q1&weights=0.1").get_data(as_text=True)
-    assert "unknown weights" in bad
+    assert "bobot &#39;0.1&#39; tidak dikenal" in bad

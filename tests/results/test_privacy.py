@@ -99,9 +99,9 @@ def test_public_page_reveals_no_group_through_the_total(runner, session, client,
     assert set(fields) == {"jenis_kelamin", "pendidikan", "pekerjaan", "usia"}
     # hiding only the small cell would print 20-29..60+ as 15 and let 76 - 75 = 1 through;
     # one more band is hidden as "≥5"
-    assert fields["usia"]["<20"] == "<5"
+    assert fields["usia"]["di bawah 20"] == "<5"  # the band's label, in the page's language
     assert sorted(fields["usia"].values()) == ["15", "15", "15", "15", "<5", "≥5"]
-    assert fields["pendidikan"] == {"S3": "<5", "SMA": "≥5"}
+    assert fields["pendidikan"] == {"Doktor (S3)": "<5", "SMA/SMK": "≥5"}
     for cells in fields.values():
         assert_nothing_recoverable(list(cells.values()), total)
     # the page and the infographic follow one rule: the PNG's breakdown shows the same cells
@@ -138,4 +138,4 @@ def test_a_breakdown_that_would_single_someone_out_is_withheld(runner, session, 
     _, fields = public_breakdowns(html)
     assert "jenis_kelamin" not in fields  # L 4 + P 4 = 8: withheld, not "<5" twice
     assert 'data-profile="jenis_kelamin">' in html.replace('class="muted" ', "")
-    assert fields["pendidikan"] == {"SMA": "8"}
+    assert fields["pendidikan"] == {"SMA/SMK": "8"}

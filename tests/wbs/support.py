@@ -17,8 +17,8 @@ from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from survey_app.models import User, WbsOfficer, WbsReport
-from survey_app.wbs import officers
 from survey_app.wbs.config import FAST_KDF
+from survey_app.wbs.officer import accounts as officers
 from tests.helpers import make_unit
 
 PASSWORD = "a long officer password"

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from survey_app.admin.services import create_user
 from survey_app.models import WbsFile, WbsSession
 from survey_app.orgs import find_unit
-from survey_app.wbs import auth
+from survey_app.wbs.officer import auth
 from tests.wbs.support import (
     PASSWORD,
     csrf_token,

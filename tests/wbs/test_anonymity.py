@@ -9,7 +9,6 @@ import threading
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -17,6 +16,7 @@ from flask import Flask
 from sqlalchemy import Engine, MetaData, select
 from werkzeug.serving import make_server
 
+from survey_app.models import WbsBlob
 from tests.wbs.support import (
     csrf_token,
     follow,
@@ -49,16 +49,6 @@ def scan_database(engine: Engine, needles: list[str]) -> list[str]:
     return hits
 
 
-def scan_folder(folder: Path, needles: list[str]) -> list[str]:
-    """Files under `folder` containing a needle."""
-    hits = []
-    for path in folder.rglob("*"):
-        if path.is_file():
-            data = path.read_bytes().lower()
-            hits += [f"{path.name}: {n}" for n in needles if n.lower().encode() in data]
-    return hits
-
-
 @pytest.fixture
 def marks() -> dict[str, str]:
     """A unique marker and a unique user agent."""
@@ -88,9 +78,10 @@ def test_marker_ip_and_user_agent_are_nowhere_at_rest(app, client, session, mark
     assert scan_database(engine, ["Unit U1"]), "the scanner must see stored rows"
     needles = [mark, CLIENT_IP, marks["ua"], "UAMARK"]
     assert scan_database(engine, needles) == []  # ...but nothing of it is readable at rest
-    files_dir = app.extensions["wbs"].files_dir
-    assert len(list(files_dir.iterdir())) == 4  # text, photo original + working copy, answer
-    assert scan_folder(files_dir, needles + ["%PDF", "Exif", "catatan"]) == []
+    # text, photo original + working copy, answer: in the database (scanned above), not on disk
+    assert len(session.scalars(select(WbsBlob.name)).all()) == 4
+    assert scan_database(engine, ["%PDF", "Exif", "catatan"]) == []
+    assert not app.extensions["wbs"].files_dir.exists()
     assert [n for n in needles if n in caplog.text] == []
     cookie = client.get_cookie("session")
     session_data = app.session_interface.get_signing_serializer(app).loads(cookie.value)
@@ -196,17 +187,15 @@ def test_gunicorn_access_lines_only_for_staff_and_without_the_client(tmp_path, p
     assert CLIENT_IP not in line and "UAMARK" not in line
 
 
-def test_evidence_files_carry_the_reports_hour_not_the_second(app, client, session):
+def test_evidence_leaves_no_file_and_no_time_stamp_on_the_server(app, client, session,
+                                                                  tmp_path):
     make_officer(app, session)
+    before = {p for p in tmp_path.rglob("*")}
     resp = submit(client, report_data(), files=[(b"catatan", "c.txt"), (jpeg_with_gps(), "f.jpg")])
     assert resp.status_code == 200
     report = only_report(session)
-    hour = report.created_at.timestamp()
-    assert hour % 3600 == 0
-    folder = app.extensions["wbs"].files_dir
-    stored = list(folder.iterdir())
-    assert len(stored) == 3  # text, photo original, photo working copy
-    for path in [*stored, folder]:
-        info = path.stat()
-        assert info.st_mtime == hour, path.name
-        assert path == folder or info.st_atime == hour, path.name  # listing reads the folder
+    assert {p for p in tmp_path.rglob("*")} == before  # not a file, not a folder
+    blobs = session.scalars(select(WbsBlob)).all()
+    assert len(blobs) == 3  # text, photo original, photo working copy
+    assert {b.created_at for b in blobs} == {report.created_at}  # the hour, as every row
+    assert report.created_at.timestamp() % 3600 == 0

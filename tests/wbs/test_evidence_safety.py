@@ -11,8 +11,9 @@ import pytest
 from PIL import Image, ImageFile
 from sqlalchemy import func, select
 
-from survey_app.models import WbsFile, WbsMessage, WbsReport
-from survey_app.wbs import evidence, followup
+from survey_app.models import WbsBlob, WbsFile, WbsMessage, WbsReport
+from survey_app.wbs import evidence, storage
+from survey_app.wbs.reporter import services as followup
 from tests.wbs.support import (
     csrf_token,
     jpeg_with_gps,
@@ -76,8 +77,8 @@ def test_malformed_exif_is_cleaned_on_the_report_form(app, client, session, case
     assert resp.status_code == 200, resp.get_data(as_text=True)[:500]
     row = session.scalars(select(WbsFile)).one()
     assert row.working_name  # cleaned, orientation or not
-    stored = [p.read_bytes() for p in app.extensions["wbs"].files_dir.iterdir()]
-    assert all(b"Exif" not in blob for blob in stored)
+    stored = session.scalars(select(WbsBlob.data)).all()
+    assert len(stored) == 2 and all(b"Exif" not in blob for blob in stored)
 
 
 @pytest.mark.parametrize("case", sorted(MALFORMED_EXIF))
@@ -98,7 +99,7 @@ def test_working_copy_still_follows_a_readable_orientation(app, client, session)
     opened = followup.unlock(session, cfg, receipt_of(resp.get_data(as_text=True)))
     assert opened is not None
     row = session.scalars(select(WbsFile)).one()
-    working = evidence.load(cfg.files_dir, opened.data_key, str(row.working_name))
+    working = storage.load(session, opened.data_key, row, str(row.working_name))
     assert Image.open(io.BytesIO(working)).size == (48, 64)  # upright, as the camera showed
 
 

@@ -11,10 +11,11 @@ import zxingcpp
 from PIL import Image, ImageDraw
 from sqlalchemy import func, select, update
 
-from survey_app.models import WbsFile, WbsMessage, WbsReport
-from survey_app.wbs import followup, intake
+from survey_app.models import WbsBlob, WbsFile, WbsMessage, WbsReport
+from survey_app.wbs import cases
 from survey_app.wbs.config import WbsConfig
 from survey_app.wbs.receipt import is_wellformed, normalise
+from survey_app.wbs.reporter import services as followup
 from tests.helpers import make_unit
 from tests.wbs.support import (
     configure_for_tests,
@@ -95,7 +96,7 @@ def test_receipt_reopens_the_report(app, client, session):
     assert "Uang pelicin untuk izin usaha" in page and "Diterima" in page
     opened = followup.unlock(session, app.extensions["wbs"], receipt)
     assert opened is not None
-    assert followup.report_text(opened)["apa"] == "Uang pelicin untuk izin usaha"
+    assert cases.report_text(opened)["apa"] == "Uang pelicin untuk izin usaha"
 
 
 def test_head_of_unit_reports_go_to_the_parent_channel(app, client, session):
@@ -158,10 +159,12 @@ def test_files_are_stored_encrypted_with_a_clean_working_copy(app, client, sessi
     assert resp.status_code == 200
     rows = session.scalars(select(WbsFile).order_by(WbsFile.seq)).all()
     assert len(rows) == 2 and rows[0].working_name and rows[1].working_name is None
-    stored = sorted(p.name for p in app.extensions["wbs"].files_dir.iterdir())
-    assert stored == sorted([rows[0].original_name, rows[0].working_name, rows[1].original_name])
-    for path in app.extensions["wbs"].files_dir.iterdir():
-        assert b"%PDF" not in path.read_bytes() and b"Exif" not in path.read_bytes()
+    blobs = session.scalars(select(WbsBlob)).all()
+    assert sorted(b.name for b in blobs) == sorted(
+        [rows[0].original_name, rows[0].working_name, rows[1].original_name])
+    for blob in blobs:
+        assert b"%PDF" not in blob.data and b"Exif" not in blob.data
+    assert not app.extensions["wbs"].files_dir.exists()
 
 
 def test_pages_show_dates_in_the_units_time_zone(app, client, session):
@@ -175,13 +178,14 @@ def test_pages_show_dates_in_the_units_time_zone(app, client, session):
     session.execute(update(WbsMessage).values(created_at=datetime(2026, 3, 3, 18, tzinfo=UTC)))
     session.commit()
     page = follow(client, receipt).get_data(as_text=True)
-    assert "Diterima pada 2026-03-02." in page and '<span class="muted">2026-03-04</span>' in page
+    assert "Diterima pada 2 Maret 2026." in page
+    assert '<span class="muted">4 Maret 2026</span>' in page
     assert "2026-03-01" not in page and "2026-03-03" not in page
     officer = app.test_client()
     assert login_officer(officer, session, "petugas@u1.go.id", totp).status_code == 302
-    assert "<td>2026-03-02</td>" in officer.get("/wbs/officer/").get_data(as_text=True)
+    assert "<td>2 Maret 2026</td>" in officer.get("/wbs/officer/").get_data(as_text=True)
     rid = only_report(session).id
-    assert "Diterima 2026-03-02" in officer.get(f"/wbs/officer/cases/{rid}").get_data(
+    assert "Diterima 2 Maret 2026" in officer.get(f"/wbs/officer/cases/{rid}").get_data(
         as_text=True)
 
 
@@ -198,7 +202,7 @@ def test_acknowledge_deadline_skips_cuti_bersama_unless_turned_off(app, client, 
     from_env = WbsConfig.from_env(Path(app.instance_path))
     configure_for_tests(app, app.extensions["wbs"].files_dir,
                         cuti_bersama=from_env.cuti_bersama)
-    monkeypatch.setattr(intake, "coarse_now", lambda: datetime(2026, 3, 17, 3, tzinfo=UTC))
+    monkeypatch.setattr(followup, "coarse_now", lambda: datetime(2026, 3, 17, 3, tzinfo=UTC))
     make_officer(app, session)
     report_receipt(client)
     assert only_report(session).ack_due == due

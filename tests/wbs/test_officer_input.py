@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from survey_app.models import WbsMessage
-from survey_app.wbs import followup
+from survey_app.wbs.reporter import services as followup
 from tests.wbs.support import (
     PASSWORD,
     csrf_token,

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import io
+import uuid
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
-from survey_app.models import User, WbsFile, WbsMessage, WbsReport, utcnow
-from survey_app.wbs.followup import unlock
+from survey_app.models import User, WbsAnswerToken, WbsBlob, WbsFile, WbsMessage, WbsReport, utcnow
+from survey_app.wbs.reporter.services import unlock
 from survey_app.wbs.reseal import hour_of, reseal
 from tests.wbs.support import (
     csrf_token,
@@ -21,14 +22,16 @@ from tests.wbs.support import (
     submit,
 )
 
-TABLES = {"wbs_reports": WbsReport, "wbs_messages": WbsMessage, "wbs_files": WbsFile}
+TABLES = {"wbs_reports": WbsReport, "wbs_messages": WbsMessage, "wbs_files": WbsFile,
+          "wbs_blobs": WbsBlob}
 
 
 def _answer(client, receipt: str, message: str, files: int = 0):  # type: ignore[no-untyped-def]
+    # Files of 4 KB: their ciphertext goes out of line (TOAST) on PostgreSQL.
     return client.post("/wbs/follow-up/answer", content_type="multipart/form-data", data={
-        "receipt": receipt, "message": message,
+        "receipt": receipt, "message": message, "answer_token": uuid.uuid4().hex,
         "csrf_token": csrf_token(client, "/wbs/follow-up"),
-        "evidence": [(io.BytesIO(f"bukti {message} {n}".encode()), f"b{n}.txt")
+        "evidence": [(io.BytesIO(f"bukti {message} {n} ".encode() + b"x" * 4096), f"b{n}.txt")
                      for n in range(files)]})
 
 
@@ -83,7 +86,7 @@ def _age_by_an_hour(session: Session) -> None:
     """Move every reporter row into the previous hour, unsealed (as if written then)."""
     past = hour_of(utcnow()) - timedelta(hours=1)
     session.execute(update(WbsReport).values(created_at=past, updated_at=past, sealed=False))
-    for model in (WbsMessage, WbsFile):
+    for model in (WbsMessage, WbsFile, WbsBlob, WbsAnswerToken):
         session.execute(update(model).values(created_at=past, sealed=False))
     session.commit()
 
@@ -94,7 +97,7 @@ def test_reseal_waits_for_the_end_of_the_hour(app, client, session):
     assert _answer(client, receipt, "Tambahan", files=1).status_code == 200
     assert reseal(session) == 0  # this hour is still open: sealing now would date the rows
     session.commit()
-    assert reseal(session, utcnow() + timedelta(hours=1)) == 3
+    assert reseal(session, utcnow() + timedelta(hours=1)) == 5  # report, answer, file, blob, token
     session.commit()
     session.expire_all()
     assert all(session.scalars(select(model.sealed)).all() for model in TABLES.values())
@@ -110,6 +113,7 @@ def test_first_wbs_request_of_an_hour_reseals_the_hours_before(app, client, sess
     session.expire_all()
     for model in TABLES.values():
         assert session.scalars(select(model.sealed)).all() == [True], model
+    assert session.scalars(select(WbsAnswerToken.sealed)).all() == [True]
 
 
 def test_reseal_command(app, client, session, runner):
@@ -153,12 +157,22 @@ def test_after_the_reseal_an_hours_reporter_rows_share_one_xmin(app, client, ses
     assert len(set(before["wbs_messages"] + before["wbs_files"])) > 1
     session.commit()
 
-    assert reseal(session, utcnow() + timedelta(hours=1)) == 3 + 2 + 2
+    toast = session.scalar(text("SELECT reltoastrelid::regclass::text FROM pg_class "
+                                "WHERE relname = 'wbs_blobs' AND relnamespace = "
+                                "current_schema()::regnamespace"))
+    before_toast = set(_xmins(session, toast))
+    assert len(before_toast) == 1  # the files' ciphertext lives in the TOAST table
+    # reports, messages, files, their blobs, answer tokens
+    assert reseal(session, utcnow() + timedelta(hours=1)) == 3 + 2 + 2 + 2 + 2
     session.commit()
     after = {t: _xmins(session, t) for t in TABLES}
     shared = set(after["wbs_reports"])
-    assert len(shared) == 1 and set(after["wbs_messages"] + after["wbs_files"]) == shared
+    assert len(shared) == 1
+    assert set(after["wbs_messages"] + after["wbs_files"] + after["wbs_blobs"]) == shared
+    assert set(_xmins(session, "wbs_answer_tokens")) == shared
     assert not shared & set(sum(before.values(), []))
+    # Out-of-line chunks rewritten too: an UPDATE that leaves the value alone keeps them.
+    assert set(_xmins(session, toast)) == shared
     officer_xmin = session.scalar(text("SELECT xmin::text FROM users"))
     assert int(next(iter(shared))) > int(officer_xmin)  # later than every row of the hour
 

@@ -11,7 +11,7 @@ from sqlalchemy import update
 
 from survey_app.models import WbsReport
 from survey_app.orgs import find_unit
-from survey_app.wbs.recap import build
+from survey_app.wbs.officer.recap import build
 from tests.helpers import make_unit
 from tests.wbs.support import (
     PASSWORD,

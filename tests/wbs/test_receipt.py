@@ -6,9 +6,10 @@ import re
 
 from sqlalchemy import event
 
-from survey_app.wbs import crypto, followup
+from survey_app.wbs import crypto
 from survey_app.wbs.config import WbsConfig
 from survey_app.wbs.receipt import ALPHABET, LENGTH, display, is_wellformed, new_receipt, normalise
+from survey_app.wbs.reporter import services as followup
 from tests.wbs.support import (
     configure_for_tests,
     csrf_token,
@@ -80,7 +81,7 @@ def test_wrong_receipts_all_get_the_same_answer(app, session, client):
                          for typed in (_wrong(receipt), "ZZZZ-ZZZZ-ZZZZ-ZZZZ", "abc", ""))}
     assert len(answers) == 1
     status, page = answers.pop()
-    assert status == 422 and "tidak membuka laporan" in page
+    assert status == 422 and "Kode tanda terima tidak ditemukan" in page
 
 
 def test_guessing_is_capped_for_the_whole_instance(app, session, client):

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from survey_app.models import WbsMessage, WbsReport
-from survey_app.wbs import formtoken
+from survey_app.wbs.reporter import formtoken
 from tests.wbs.support import (
     csrf_token,
     follow,

@@ -134,6 +134,28 @@ def test_queue_filters_and_overdue_flag(app, session, client, officer):
     assert client.get("/wbs/officer/?mine=1&lang=en").get_data(as_text=True).count("<tr") == 0
 
 
+def test_queue_shows_the_next_deadline_that_falls_due(app, session, client, officer):
+    reporter = app.test_client()
+    for category in ("suap", "gratifikasi", "pungli"):
+        report_receipt(reporter, category=category)
+    future = date.today() + timedelta(days=400)  # every deadline still ahead
+    session.execute(update(WbsReport).values(
+        ack_due=future, verify_due=future + timedelta(days=10),
+        resolve_due=future + timedelta(days=60)))
+    session.execute(update(WbsReport).where(WbsReport.category == "gratifikasi").values(
+        status="verification", acknowledged_at=datetime.now(UTC)))
+    session.execute(update(WbsReport).where(WbsReport.category == "pungli").values(
+        status="investigation", acknowledged_at=datetime.now(UTC),
+        verified_at=datetime.now(UTC)))
+    session.commit()
+    page = client.get("/wbs/officer/").get_data(as_text=True)
+    rows = {cat: row for row in page.split("<tr")[1:]
+            for cat in ("Suap", "Gratifikasi", "Pungli") if f"<td>{cat}" in row}
+    assert 'data-next-due="acknowledge">ditanggapi paling lambat' in rows["Suap"]
+    assert 'data-next-due="verify">diverifikasi paling lambat' in rows["Gratifikasi"]
+    assert 'data-next-due="resolve">diselesaikan paling lambat' in rows["Pungli"]
+
+
 def test_downloads_working_copy_clean_original_sealed(app, session, client, officer):
     resp = submit(app.test_client(), report_data(), files=[(jpeg_with_gps("Budi"), "a.jpg")])
     assert resp.status_code == 200

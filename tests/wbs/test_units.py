@@ -16,6 +16,7 @@ from survey_app.wbs.deadlines import (
     add_working_days,
     due_dates,
     is_working_day,
+    next_due,
     overdue,
     working_days_between,
 )
@@ -73,6 +74,19 @@ def test_overdue_flags():
     assert overdue("need_info", True, due, date(2026, 3, 23)) == ["verify"]
     assert overdue("investigation", True, due, date(2026, 6, 2)) == ["resolve"]
     assert overdue("closed_proven", True, due, date(2027, 1, 1)) == []
+
+
+def test_next_deadline_that_falls_due():
+    due = Due(date(2026, 3, 5), date(2026, 3, 20), date(2026, 6, 1))
+    assert next_due("new", False, due, date(2026, 3, 2)) == ("acknowledge", date(2026, 3, 5))
+    assert next_due("new", False, due, date(2026, 3, 5)) == ("acknowledge", date(2026, 3, 5))
+    # The response is late: what falls due next is the verification.
+    assert next_due("new", False, due, date(2026, 3, 6)) == ("verify", date(2026, 3, 20))
+    assert next_due("verification", True, due, date(2026, 3, 2)) == ("verify", date(2026, 3, 20))
+    assert next_due("investigation", True, due, date(2026, 3, 2)) == ("resolve", date(2026, 6, 1))
+    assert next_due("need_info", True, due, date(2026, 3, 21)) == ("resolve", date(2026, 6, 1))
+    assert next_due("investigation", True, due, date(2026, 6, 2)) is None  # all passed
+    assert next_due("closed_proven", True, due, date(2026, 3, 2)) is None
 
 
 def test_status_machine():

@@ -64,9 +64,14 @@ def test_without_pengungkit_targets_are_unknown_and_missing_kinerja_is_flagged(r
 
 def test_52_2014_rule_set(runner, surveys):
     out = hasil(runner, "--rules", "permenpanrb-52-2014", "--pengungkit", "40")
-    # 3.75/4 x 20 + 3.5/4 x 20 = 18.75 + 17.5
-    assert out["hasil"] == pytest.approx(36.25) and out["total"] == pytest.approx(76.25)
-    assert out["rule"]["confidence"] == "L"
+    # bersih dan bebas KKN: IPK 3.75/4 x 15 = 14.0625 + TLHP not entered (0);
+    # kualitas pelayanan: IKM 3.5/4 x 20 = 17.5 -> 31.5625; total 71.5625
+    assert out["hasil"] == pytest.approx(31.5625) and out["total"] == pytest.approx(71.5625)
+    assert out["rule"]["confidence"] == "L" and out["complete"] is False
+    assert {t["name"]: t["met"] for t in out["targets"]} == {"WBK": False, "WBBM": False}
+    # TLHP 80% of 5 = 4 -> hasil 35.5625, total 75.5625: WBK met
+    out = hasil(runner, "--rules", "permenpanrb-52-2014", "--pengungkit", "40", "--tlhp", "80")
+    assert out["hasil"] == pytest.approx(35.5625) and out["complete"] is True
     assert {t["name"]: t["met"] for t in out["targets"]} == {"WBK": True, "WBBM": False}
 
 
@@ -198,8 +203,8 @@ def test_an_input_the_rule_set_lacks_is_refused_not_ignored():
     rule = get_rule_set("permenpanrb-52-2014").rule
     with pytest.raises(ValueError, match="kinerja: PermenPAN-RB 52/2014 has no such component"):
         compute_hasil(rule, {"ipak": 3.0, "ipkp": 3.0}, {"kinerja": 3}, None)
-    # not entered is fine: 3/4 x 20 x 2 = 30
-    assert compute_hasil(rule, {"ipak": 3.0, "ipkp": 3.0}, {"kinerja": None}).hasil == 30
+    # not entered is fine: 3/4 x 15 + 0 (TLHP) + 3/4 x 20 = 26.25
+    assert compute_hasil(rule, {"ipak": 3.0, "ipkp": 3.0}, {"kinerja": None}).hasil == 26.25
 
 
 def test_stored_areas_are_listed_and_checked_against_the_rule_set_used(runner, surveys, session):
@@ -214,6 +219,7 @@ def test_stored_areas_are_listed_and_checked_against_the_rule_set_used(runner, s
     services.save_input(session, orgs.find_unit(session, "U1"), 2026, services.HasilInputs(
         "permenpanrb-90-2021", "ipk", "ikm", Period(date(2026, 1, 1), date(2026, 12, 31)),
         None, areas))
+    session.commit()  # services flush; the caller owns the transaction
     out = hasil(runner)
     # 8 + 7 + 10 + 10 + 15 + 5 = 55; total 31.71875 + 55 = 86.71875
     assert out["pengungkit"] == 55 and out["total"] == pytest.approx(86.71875)
@@ -230,4 +236,4 @@ def test_stored_areas_are_listed_and_checked_against_the_rule_set_used(runner, s
         "Penataan Tatalaksana must be between 0 and 5, not 7" in result.output
     # an explicit total replaces the stored areas
     out = hasil(runner, "--rules", "permenpanrb-52-2014", "--pengungkit", "40")
-    assert out["pengungkit_areas"] == [] and out["total"] == pytest.approx(76.25)
+    assert out["pengungkit_areas"] == [] and out["total"] == pytest.approx(71.5625)

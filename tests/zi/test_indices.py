@@ -143,8 +143,8 @@ def test_ipk_export_command_writes_each_format(runner, ipk, fmt):
         text = subprocess.run([need("pdftotext"), str(out), "-"], capture_output=True,
                               check=True, text=True).stdout
         text = " ".join(text.split())
-        assert "LAPORAN SURVEI PERSEPSI KORUPSI (IPK)" in text
-        assert "nilai konversi: 83.75" in text
+        assert "LAPORAN HASIL SURVEI PERSEPSI KORUPSI" in text
+        assert "Nilai IPK Unit U1 adalah 83,75" in text
     else:
         with Image.open(out) as image:
             assert image.format == "PNG" and image.size == (1080, 1350)

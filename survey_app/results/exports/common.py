@@ -22,9 +22,9 @@ from ..smallgroups import suppress_small
 
 Out = str | os.PathLike[str] | BinaryIO
 ALL_SERVICES = "Semua layanan"
-WITHHELD = "Tidak ditampilkan: terlalu sedikit responden (withheld: too few respondents)"
-OMITTED_NOTE = ("Unsur yang tidak dijawab siapa pun tidak dihitung dan bobotnya dibagi ke unsur "
-                "lain (an element nobody answered is left out and its weight spread).")
+WITHHELD = "Tidak ditampilkan: terlalu sedikit responden"
+OMITTED_NOTE = ("Unsur yang tidak dijawab oleh responden mana pun tidak dihitung, dan bobotnya "
+                "dibagikan ke unsur lain.")
 GROUP_LABELS = {"L": "Laki-laki", "P": "Perempuan", "tidak_sekolah": "Tidak sekolah",
                 "-": "Tidak diisi"}
 PROFILE_TITLES = {"jenis_kelamin": "Jenis kelamin", "pendidikan": "Pendidikan",

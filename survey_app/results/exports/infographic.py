@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy.orm import Session
 
-import analysis
 import instruments
+from analysis.index import Weights
 from instruments import Instrument
 
+from ... import formats
 from ..basis import COMPAT, COMPAT_SHORT, conversion_derived, derived_short
 from ..queries import profile_counts
 from ..report import IndexReport, selection
 from .common import ALL_SERVICES, Out, binary_out, breakdown, element_name, service_label
-from .fonts import ExportPDF, image_font
+from .fonts import image_font
+
+LOCALE = "id"  # the infographic is published in Bahasa Indonesia
 
 SIZE = (1080, 1350)
 NAVY, INK, MUTED, TRACK, PAPER = "#0b3d91", "#1f2933", "#52606d", "#e4e7eb", "#ffffff"
@@ -44,7 +48,7 @@ class Figures:
     elements: tuple[tuple[str, float | None], ...]  # (name, NRR)
     scale: tuple[int, int]
     omitted: tuple[str, ...]
-    weights: str = "exact"
+    weights: str = Weights.EXACT
     conversion_factor: float = 25.0
 
     def notes(self) -> list[str]:
@@ -77,7 +81,7 @@ def figures_of(session: Session, report: IndexReport) -> Figures:
     return Figures(
         title_of(inst), report.unit.name, service_label(report), inst.index_name, r.converted,
         r.category.mutu, r.category.kinerja_id, _rank(inst, r.category.letter), report.n,
-        profile, report.period.label(),
+        profile, formats.period(report.period.start, report.period.end, locale=LOCALE),
         tuple((element_name(report, e.code), e.nrr) for e in r.elements),
         (inst.scale_min, inst.scale_max), r.omitted, r.weights, inst.conversion_factor)
 
@@ -90,10 +94,10 @@ def figures_frozen(fig: dict[str, Any]) -> Figures:
     return Figures(
         title_of(inst), fig["unit_name"], fig.get("service_name") or ALL_SERVICES,
         inst.index_name, ix["converted"], ix["mutu"], ix["kinerja"], _rank(inst, ix["mutu"]),
-        ix["n"], fig.get("profile_raw"), fig["period_label"],
+        ix["n"], fig.get("profile_raw"), _period_words(ix, fig["period_label"]),
         tuple((names.get(e["code"], {}).get("id", e["code"]), e["nrr"]) for e in ix["elements"]),
         (ix["scale"]["min"], ix["scale"]["max"]), tuple(ix.get("omitted", [])),
-        ix.get("weights", "exact"),
+        ix.get("weights", Weights.EXACT),
         float(ix["scale"].get("conversion_factor") or 100 / ix["scale"]["max"]))
 
 
@@ -119,7 +123,7 @@ def render_png(f: Figures) -> bytes:
 
     colour = GRADE[min(f.rank, len(GRADE) - 1)]
     d.rounded_rectangle((90, 268, w - 90, 548), radius=36, outline=colour, width=6)
-    value = f"{analysis.round_half_up(f.converted, 2):.2f}"
+    value = formats.number(f.converted, 2, locale=LOCALE)
     d.text((365, 380), value, font=_fit(d, value, 480, 140, True), fill=colour, anchor="mm")
     d.text((365, 495), f"Nilai {f.index_name}", font=image_font(30), fill=MUTED, anchor="mm")
     d.ellipse((735, 295, 895, 455), fill=colour)
@@ -186,7 +190,7 @@ def _bars(d: ImageDraw.ImageDraw, f: Figures, top: int, bottom: int) -> None:
             share = (nrr - lo) / (hi - lo)
             d.rounded_rectangle((x0, y - step // 4, x0 + max(12, int(share * (x1 - x0))),
                                  y + step // 4), radius=6, fill=NAVY)
-        value = "-" if nrr is None else f"{analysis.round_half_up(nrr, 2):.2f}"
+        value = "-" if nrr is None else formats.number(nrr, 2, locale=LOCALE)
         d.text((x1 + 20, y), value, font=font, fill=INK, anchor="lm")
 
 
@@ -197,15 +201,20 @@ def write_png(session: Session, report: IndexReport, out: Out) -> None:
 
 
 def write_infographic_pdf(session: Session, report: IndexReport, out: Out) -> None:
-    """Write the infographic as a one-page PDF (the PNG filling a 4:5 page)."""
-    pdf = ExportPDF(unit="pt", format=SIZE)
-    pdf.set_margin(0)
-    pdf.set_auto_page_break(False)
+    """Write the infographic as a vector A4 PDF (text and shapes, not the PNG)."""
+    from .infographic_pdf import period_text, render_pdf  # it builds on this module
+
     figures = figures_of(session, report)
-    pdf.set_title(f"{title_of(report.instrument)} - {report.unit.name}")
-    if figures.notes():  # the image carries them; the metadata makes them searchable too
-        pdf.set_subject("; ".join(figures.notes()))
-    pdf.add_page()
-    pdf.image(io.BytesIO(render_png(figures)), x=0, y=0, w=SIZE[0], h=SIZE[1])
     with binary_out(out) as handle:
-        handle.write(bytes(pdf.output()))
+        handle.write(render_pdf(figures, period_text(report.period.start, report.period.end)))
+
+
+def _period_words(ix: dict[str, Any], label: str) -> str:
+    """The published period in words (1 Oktober – 31 Desember 2026); the frozen label when the
+    index carries no dates (publications older than the contract's `period` key)."""
+    period = ix.get("period") or {}
+    try:
+        start, end = date.fromisoformat(period["from"]), date.fromisoformat(period["to"])
+    except (KeyError, TypeError, ValueError):
+        return label
+    return formats.period(start, end, locale=LOCALE)

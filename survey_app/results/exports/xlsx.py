@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from xlsxwriter.utility import xl_col_to_name
 
 import analysis
+from analysis.index import Weights
 
 from ..basis import conversion_derived, conversion_formula, derived_note, weights_note
 from ..report import IndexReport, declared_weights
@@ -16,11 +17,11 @@ from .common import OMITTED_NOTE, Out, binary_out, raw_rows, service_label
 
 DATA_HEAD = ("submitted_at", "service", "counter", "source", "jenis_kelamin", "usia",
              "pendidikan", "pekerjaan", "saran")
-NRR_HEAD = ("Kode (code)", "Unsur (element)", "n", "Jumlah (sum)", "NRR", "Bobot (weight)",
+NRR_HEAD = ("Kode", "Unsur", "n", "Jumlah nilai", "NRR", "Bobot",
             "NRR x bobot")
 INDEX_CELLS = {"index": "B2", "converted": "B3", "rounded": "B4", "mutu": "B5", "kinerja": "B6",
                "n": "B7"}
-DECLARED_HEAD = "Bobot instrumen (declared weight)"
+DECLARED_HEAD = "Bobot menurut instrumen"
 CATEGORY_ROW = 10  # first category row (1-based) on the Index sheet
 
 
@@ -53,7 +54,7 @@ def _weight_formula(report: IndexReport, row: int, k: int) -> str:
     the sum of the answered elements' weights; compat-0.111: the fixed weight.
     """
     answered = f'$C$2:$C${k + 1},">0"'
-    if report.result.weights == "exact":
+    if report.result.weights == Weights.EXACT:
         return f"1/COUNTIF({answered})"
     if report.result.weights == "declared":
         return f"H{row}/SUMIF({answered},$H$2:$H${k + 1})"
@@ -128,14 +129,14 @@ def _index_sheet(book: Any, report: IndexReport, last: int, fmt: dict[str, Any],
         return "=" + formula
 
     derived = " (turunan, analogi IKM)" if conversion_derived(inst.scale_max) else ""
-    sheet.write_row(0, 0, ("Besaran (quantity)", "Nilai (value)"), fmt["bold"])
+    sheet.write_row(0, 0, ("Besaran", "Nilai"), fmt["bold"])
     lines = [
         (f"Indeks {inst.index_name} ({inst.scale_min}-{inst.scale_max})",
          f"=SUM(NRR!$G$2:$G${k + 1})", r.index, fmt["4"]),
         (_converted_label(report), conversion_formula("B2", inst.scale_max,
                                                       inst.conversion_factor),
          r.converted, fmt["4"]),
-        ("Dibulatkan (rounded)", "=ROUND(B3,2)", analysis.round_half_up(r.converted, 2),
+        ("Dibulatkan (2 desimal)", "=ROUND(B3,2)", analysis.round_half_up(r.converted, 2),
          fmt["2"]),
         ("Mutu pelayanan" + derived, nested_if("A"), r.category.mutu, None),
         ("Kinerja unit pelayanan" + derived, nested_if("C"), r.category.kinerja_id, None),
@@ -158,7 +159,7 @@ def _converted_label(report: IndexReport) -> str:
     """"Nilai konversi (x 25)", or "(indeks / 6 x 100, turunan)" for a derived conversion."""
     inst = report.instrument
     if conversion_derived(inst.scale_max):
-        return f"Nilai konversi (indeks / {inst.scale_max} x 100, turunan / derived)"
+        return f"Nilai konversi (indeks / {inst.scale_max} x 100, turunan)"
     return f"Nilai konversi (x {inst.conversion_factor:g})"
 
 
@@ -167,7 +168,7 @@ def _info_sheet(book: Any, report: IndexReport, fmt: dict[str, Any]) -> None:
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, 1, 90)
     inst, r = report.instrument, report.result
-    weights = ("1/k persis, k = jumlah unsur yang dijawab (exact)" if r.weights == "exact"
+    weights = ("1/k sama rata, k = jumlah unsur yang dijawab" if r.weights == Weights.EXACT
                else f"{r.weights}: {weights_note(r.weights)}")
     scale = f"{inst.scale_min}-{inst.scale_max}, konversi x {inst.conversion_factor:g}"
     if conversion_derived(inst.scale_max):
@@ -175,16 +176,17 @@ def _info_sheet(book: Any, report: IndexReport, fmt: dict[str, Any]) -> None:
                                                                      inst.conversion_factor)
     rows = (
         ("Unit", f"{report.unit.code} - {report.unit.name}"),
-        ("Layanan (service)", service_label(report)),
-        ("Periode (period)", report.period.label()),
+        ("Layanan", service_label(report)),
+        ("Periode", report.period.label()),
         ("Instrumen", f"{inst.title.id} ({inst.slug} {inst.version}, {inst.source})"),
-        ("Skala (scale)", scale),
-        ("Bobot (weights)", weights),
-        ("Catatan (note)", OMITTED_NOTE),
+        ("Skala", scale),
+        ("Bobot", weights),
+        ("Catatan", OMITTED_NOTE),
         ("Tidak dijawab", ", ".join(r.omitted) or "-"),
-        ("Data", "Jawaban mentah anonim; sel kosong = tidak dijawab (empty = unanswered). "
+        ("Data", "Jawaban mentah anonim; sel kosong = tidak dijawab. "
                  f"submitted_at: tanggal lokal {report.unit.tz} saja; usia: kelompok umur "
-                 "(date only, age band: an exact time and age could identify a respondent)."),
+                 "(hanya tanggal dan kelompok umur: waktu dan usia yang persis dapat "
+                 "mengungkap responden)."),
     )
     for i, (key, value) in enumerate(rows):
         sheet.write_string(i, 0, key, fmt["bold"])

@@ -154,13 +154,24 @@ function newId() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+// Shown -> sent, bucketed here: the exact time never leaves the tablet (integrity checks only
+// need to know that a survey took, say, under 10 seconds).
+function durationBucket(started) {
+  const seconds = (Date.now() - started) / 1000;
+  let bucket = 0;
+  for (const bound of config.duration_buckets || []) if (seconds >= bound) bucket = bound;
+  return bucket;
+}
+
 async function finishSurvey() {
   const survey = config.surveys[state.survey];
   const body = {
     id: newId(), instrument: survey.slug, answers: state.answers,
     profile: survey.profile ? state.profile : {}, answered_at: Date.now(),
+    duration: durationBucket(state.shown),
   };
   const respondent = state;
+  respondent.shown = Date.now();
   respondent.answers = {};
   respondent.survey += 1;
   respondent.question = 0;
@@ -189,7 +200,7 @@ function toStart() {
 }
 
 function start() {
-  state = { survey: 0, question: 0, answers: {}, profile: {} };
+  state = { survey: 0, question: 0, answers: {}, profile: {}, shown: Date.now() };
   renderQuestion();
   armIdle();
 }

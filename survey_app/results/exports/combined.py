@@ -1,0 +1,65 @@
+"""Combined-index exports (a parent unit's subtree or a unit group): CSV and XLSX tables.
+
+One row per member unit with its own n and index, then the pooled figure over all of them,
+then the pooled NRR per element. Numbers unrounded, as the index JSON gives them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import xlsxwriter
+
+from ..combined import CombinedReport
+
+HEADER = ["kode_unit", "unit", "n", "indeks", "nilai_konversi", "mutu"]
+
+
+def rows(combined: CombinedReport) -> list[list[object]]:
+    """The table: member units, the pooled row, then element NRRs of the pooled figure."""
+    out: list[list[object]] = [list(HEADER)]
+    for u in combined.units:
+        r = u.result
+        out.append([u.unit.code, u.unit.name, u.n, r.index if r else "",
+                    r.converted if r else "", r.category.mutu if r else ""])
+    r = combined.report.result
+    out.append([combined.code, f"{combined.name} (gabungan / pooled)", combined.report.n,
+                r.index, r.converted, r.category.mutu])
+    out.append([])
+    out.append(["unsur", "nama", "n", "nrr", "nrr_tertimbang"])
+    inst = combined.report.instrument
+    for e in r.elements:
+        out.append([e.code, inst.item(e.code).name.id, e.n, e.nrr if e.nrr is not None else "",
+                    e.nrr_weighted if e.nrr_weighted is not None else ""])
+    return out
+
+
+def csv_bytes(combined: CombinedReport) -> bytes:
+    """UTF-8 CSV (with BOM, so spreadsheet programs read it as UTF-8)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows(combined))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(combined: CombinedReport) -> bytes:
+    """One sheet with the same table."""
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet("Gabungan")
+    for i, row in enumerate(rows(combined)):
+        for j, value in enumerate(row):
+            sheet.write(i, j, value)
+    book.close()
+    return out.getvalue()
+
+
+RENDERERS = {"csv": csv_bytes, "xlsx": xlsx_bytes}
+MIMETYPES = {"csv": "text/csv; charset=utf-8",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def write(combined: CombinedReport, fmt: str, path: Path) -> None:
+    """Write the table as `fmt` (csv or xlsx) to `path`."""
+    path.write_bytes(RENDERERS[fmt](combined))
