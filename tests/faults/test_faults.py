@@ -22,7 +22,6 @@ from tests.faults.stream import Stream
 pytestmark = pytest.mark.faults
 
 WARM, SETTLE = 2.0, 3.0  # seconds of stream before the fault and after the recovery
-HUNG_PAGE_BOUND = 10.0  # no page may take longer while Redis hangs (a bound, not a target)
 
 
 def stored_digests(servers: Servers) -> list[str]:
@@ -90,8 +89,13 @@ def test_redis_hung(servers):
     stream = run(servers, "redis hung 8 s", fault)
     during = [p for p in stream.ledger.pages() if window[0] <= p.started <= window[1]]
     assert during, "no page was asked for while Redis hung"
-    slowest = max(p.seconds for p in during)
-    assert slowest < HUNG_PAGE_BOUND, f"a page took {slowest:.1f} s while Redis hung"
+    # Nothing waits for Redis: every page asked for in the first half of the hang was answered
+    # before Redis came back (an order of events, not a time limit; a page that waited for
+    # Redis would end only after the thaw).
+    early = [p for p in during if p.started <= (window[0] + window[1]) / 2]
+    assert early, "no page was asked for in the first half of the hang"
+    waited = [p for p in early if p.started + p.seconds >= window[1]]
+    assert not waited, f"{len(waited)} pages waited for Redis to come back"
     assert all(p.status is not None for p in during), "a connection broke while Redis hung"
 
 
