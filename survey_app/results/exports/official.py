@@ -9,6 +9,7 @@ with the document's locale, set in one place (LOCALE below).
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -150,13 +151,16 @@ CHANNEL_NAMES = {"web": "formulir web", "kiosk": "kios", "paper": "kertas"}
 def _published(session: Session, report: IndexReport) -> tuple[Verification | None, list[Block]]:
     """The verification stamp and the frozen integrity summary, when the report's figures are
     exactly a current publication's (a draft of unpublished figures carries neither)."""
-    from ...integrity.stamp import integrity_for_report, stamp_for_report
+    from ...integrity.stamp import publication_of, stamp_for_publication
 
-    stamp = stamp_for_report(session, report)
+    pub = publication_of(session, report)  # once: the stamp and the summary are both its
+    if pub is None:
+        return None, []
+    stamp = stamp_for_publication(pub)
     verification = (Verification(stamp.code, stamp.url, stamp.png(box_size=4))
                     if stamp is not None else None)
-    summary = integrity_for_report(session, report)
-    if not summary:
+    summary = json.loads(pub.figures).get("integrity")
+    if not isinstance(summary, dict) or not summary:
         return verification, []
     channels = summary.get("responses_by_channel")
     if not isinstance(channels, dict):
