@@ -1,5 +1,5 @@
-"""A parent unit's combined index at scale, read from the raw answers (the baseline that the
-roll-ups of issue 15 must beat).
+"""A parent unit's combined index at scale: the results (read from the roll-ups) against the raw
+SQL aggregate over the same answers.
 
     .venv/bin/python benchmarks/parent_dashboard.py [--responses N] [--units U]
                                                     [--db sqlite|postgresql]
@@ -11,8 +11,12 @@ after a warm-up, median of 3 alternating rounds of:
     year, compiled with literal values, on a DBAPI cursor);
 (b) `build_combined` for the parent (the pooled index and each unit's own, one grouped pass);
 (c) `build_report` of one sub-unit for the year;
-(d) the parent's dashboard GET for the year (as the instance admin), which shows the combined card.
-Prints seconds and the ratios b/a, c/a, d/a. Issue 15's target for the roll-ups: at most 0.1.
+(d) the parent's dashboard GET for the year (as the instance admin), which shows the combined card;
+(e) one sub-unit's dashboard GET for the year;
+(f) the public page of one sub-unit's publication of the year.
+The roll-ups are built after the load with `rollups.maintain.rebuild` (timed: what migration 0013
+or `rollups rebuild` does on existing data). Prints seconds, the ratios to (a) and the process's
+peak resident memory after each stage. Issue 15's target for the roll-ups: at most 0.1.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import argparse
 import random
 import re
+import resource
 import sys
 import time
 from datetime import UTC, date, datetime
@@ -50,6 +55,7 @@ from survey_app.results import queries  # noqa: E402
 from survey_app.results.combined import build_combined, combined_selection, subtree  # noqa: E402
 from survey_app.results.period import Period  # noqa: E402
 from survey_app.results.report import build_report  # noqa: E402
+from survey_app.rollups import maintain  # noqa: E402
 from survey_app.survey.services import instrument_version  # noqa: E402
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -112,11 +118,35 @@ def load(url: str, kind: str, n: int, units: int) -> None:
     engine.dispose()
 
 
+def peak_mib() -> float:
+    """Peak resident memory of this process so far."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def build_rollups(url: str) -> None:
+    engine = make_engine(url)
+    started = time.perf_counter()
+    with Session(engine) as session:
+        maintain.rebuild(session)
+        session.commit()
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE rollup_cells, rollup_answers, rollup_profile, "
+                          "rollup_cross" if engine.dialect.name == "postgresql" else "ANALYZE"))
+        cells = conn.execute(text("SELECT COUNT(*) FROM rollup_cells")).scalar()
+        rows = conn.execute(text("SELECT (SELECT COUNT(*) FROM rollup_answers) + "
+                                 "(SELECT COUNT(*) FROM rollup_profile) + "
+                                 "(SELECT COUNT(*) FROM rollup_cross)")).scalar()
+    print(f"  roll-ups rebuilt in {time.perf_counter() - started:.0f} s: {cells:,} cells, "
+          f"{rows:,} child rows; peak memory {peak_mib():.0f} MiB", flush=True)
+    engine.dispose()
+
+
 def run(url: str, kind: str, n: int, units: int) -> None:
     started = time.perf_counter()
     load(url, kind, n, units)
     print(f"{kind}: loaded {n:,} responses over {units} units in "
-          f"{time.perf_counter() - started:.0f} s", flush=True)
+          f"{time.perf_counter() - started:.0f} s; peak memory {peak_mib():.0f} MiB", flush=True)
+    build_rollups(url)
     app = create_app(database_url=url, secret_key="bench", redis_url=None,
                      base_url="http://survey.test")
     engine = app.extensions["survey_db"].engine
@@ -148,6 +178,22 @@ def run(url: str, kind: str, n: int, units: int) -> None:
             if reply.status_code != 200 or b'id="subunits"' not in reply.data:
                 raise RuntimeError(f"dashboard: {reply.status_code}, combined card missing")
 
+        def unit_dashboard() -> None:
+            reply = client.get(f"/admin/units/{one.code}/results/?period=2026")
+            if reply.status_code != 200:
+                raise RuntimeError(f"unit dashboard: {reply.status_code}")
+
+        published = app.test_cli_runner().invoke(
+            args=["publish", one.code, "--from", "2026-01-01", "--to", "2026-12-31"])
+        if published.exit_code != 0:
+            raise RuntimeError(published.output)
+        public_url = f"/hasil/{one.code}/{published.output.strip().splitlines()[-1]}"
+
+        def public_page() -> None:
+            reply = client.get(public_url)
+            if reply.status_code != 200:
+                raise RuntimeError(f"public page: {reply.status_code}")
+
         try:
             timings = measure({
                 "a bare SQL aggregate": lambda: cur.execute(sql).fetchall(),
@@ -155,13 +201,16 @@ def run(url: str, kind: str, n: int, units: int) -> None:
                                                                     "ikm", YEAR),
                 "c build_report (one unit)": lambda: build_report(session, one, "ikm", YEAR),
                 "d dashboard GET (parent)": dashboard,
+                "e dashboard GET (one unit)": unit_dashboard,
+                "f public page GET (one unit)": public_page,
             })
         finally:  # an open transaction here would block dropping the schema afterwards
             raw.close()
     bare = timings["a bare SQL aggregate"].median
     for name, timing in timings.items():
-        print(f"  {name:<28} {timing.median:8.2f} s   ratio to (a) {timing.median / bare:6.2f}",
+        print(f"  {name:<30} {timing.median:8.3f} s   ratio to (a) {timing.median / bare:7.4f}",
               flush=True)
+    print(f"  peak memory after the measurements: {peak_mib():.0f} MiB", flush=True)
     engine.dispose()
 
 

@@ -100,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     from .integrity import init_app as init_integrity
     from .kiosk import init_app as init_kiosk
     from .results.combined_views import bp as combined_bp
+    from .results.group_public import bp as group_public_bp
     from .results.group_views import bp as groups_bp
     from .results.public import bp as public_bp
     from .results.views import bp as results_bp
@@ -116,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(imports_bp)
     app.register_blueprint(combined_bp)
     app.register_blueprint(groups_bp)
+    app.register_blueprint(group_public_bp)
     init_wbs(app)
     init_kiosk(app)
     init_integrity(app)

@@ -49,6 +49,18 @@ def login_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., 
     return decorator
 
 
+def begin_login(user: User) -> None:
+    """Start `user`'s login in a fresh cookie session (the caller commits the login row)."""
+    session.clear()
+    session["staff"] = staff_sessions.start(db.session, user)
+
+
+def end_login() -> None:
+    """End this browser's login on the server and in its cookie (the caller commits)."""
+    staff_sessions.end(db.session, session.get("staff"))
+    session.clear()
+
+
 def staff_user() -> User:
     """The logged-in user of a login_required view."""
     user = current_user()

@@ -9,6 +9,9 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from .rollups import orm as _rollup_orm  # noqa: F401 - keeps roll-ups through ORM flushes
+from .rollups.days import register_sqlite
+
 CONNECT_TIMEOUT = 5  # seconds to reach PostgreSQL (psycopg `connect_timeout`)
 # Seconds a SQLite statement waits for another writer's lock before "database is locked": well
 # under gunicorn's 30 s worker timeout, so the request fails with our page (the survey submit
@@ -36,6 +39,7 @@ def make_engine(url: str) -> Engine:
                 cur.execute("PRAGMA journal_mode=WAL")
             cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT * 1000}")
             cur.close()
+            register_sqlite(dbapi_conn)  # the roll-ups' local day, computed in SQL
 
     return engine
 

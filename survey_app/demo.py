@@ -36,7 +36,8 @@ SERVICES = {
 
 
 def ensure_demo(session: Session, seed_responses: int = 240) -> tuple[Unit, str]:
-    """Create the demo unit once; return it and a fresh password for its admin."""
+    """Create the demo unit once; return it and a fresh password for its admin (the caller
+    commits)."""
     unit = session.scalar(select(Unit).where(Unit.code == DEMO_UNIT))
     if unit is None:
         unit = orgs.add_unit(session, DEMO_UNIT, "Unit Layanan Demo", tz="Asia/Jakarta")
@@ -55,7 +56,7 @@ def ensure_demo(session: Session, seed_responses: int = 240) -> tuple[Unit, str]
     if not session.scalar(select(func.count()).select_from(Response)
                           .where(Response.unit_id == unit.id)):
         _seed(session, unit, seed_responses)
-    session.commit()
+    session.flush()  # the caller commits
     return unit, password
 
 
@@ -85,7 +86,8 @@ def _seed(session: Session, unit: Unit, count: int) -> None:
 
 
 def ensure_demo_officer(session: Session, unit: Unit) -> tuple[str, str] | None:
-    """A WBS channel and officer for the demo unit, once; their password and TOTP secret."""
+    """A WBS channel and officer for the demo unit, once; their password and TOTP secret (the
+    caller commits)."""
     from flask import current_app
 
     from .wbs.officer.accounts import add_officer, channel_of, create_channel, find_officer
@@ -97,5 +99,5 @@ def ensure_demo_officer(session: Session, unit: Unit) -> tuple[str, str] | None:
     password = secrets.token_urlsafe(12)
     _, totp = add_officer(session, current_app.extensions["wbs"], current_app.config["SECRET_KEY"],
                           DEMO_OFFICER, password, unit)
-    session.commit()
+    session.flush()  # the caller commits before showing the password: it unlocks the key
     return password, totp

@@ -13,6 +13,7 @@ categories are, before Babel formats them (Babel itself would round half to even
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 from typing import Any
@@ -22,6 +23,7 @@ from babel.dates import format_date as _babel_date
 from babel.dates import format_skeleton, get_datetime_format
 from babel.dates import format_time as _babel_time
 from babel.numbers import format_decimal as _babel_decimal
+from jinja2 import pass_context
 
 from analysis import round_half_up
 
@@ -148,7 +150,7 @@ def _period_filter(value: Any, locale: str | None = None) -> str:
     return period(value.start, value.end, locale=locale)
 
 
-FILTERS = {
+FILTERS: dict[str, Callable[..., str]] = {
     "number": number,
     "signed": signed,
     "integer": integer,
@@ -160,7 +162,19 @@ FILTERS = {
 }
 
 
+def _per_render(func: Callable[..., str]) -> Callable[..., str]:
+    """The filter, evaluated at each render: Jinja folds a filter of constant arguments
+    (``{{ 75|number }}``) when it compiles a template, which would keep the language of the
+    first page rendered for every later one; a filter that takes the context is never folded."""
+
+    @pass_context
+    def filter_(_context: Any, value: Any, *args: Any, **kwargs: Any) -> str:
+        return func(value, *args, **kwargs)
+
+    return filter_
+
+
 def register(env: Any) -> None:
     """Add the filters to a Jinja environment: ``{{ x|number(2) }}``, ``{{ d|day }}``,
     ``{{ at|moment(unit.tz) }}``, ``{{ n|integer }}``, ``{{ f.period|period }}``."""
-    env.filters.update(FILTERS)
+    env.filters.update({name: _per_render(func) for name, func in FILTERS.items()})

@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response
 
@@ -92,3 +93,17 @@ def remember_device(response: Response, secret_key: str, kind: LoginKind, email:
     response.set_cookie(kind.cookie, _signer(secret_key, kind).dumps(entries),
                         max_age=DEVICE_DAYS * 86400, path=kind.path, secure=secure,
                         httponly=True, samesite="Strict")
+
+
+# The two login views use these: the app's counter store and key, this browser's device cookie.
+def admit_request(kind: LoginKind, email: str, limit: tuple[int, int],
+                  client: str | None = None) -> bool:
+    """`admit` for the login form posted in this request."""
+    return admit(current_app.extensions["rate_store"], current_app.config["SECRET_KEY"], kind,
+                 email, request.cookies.get(kind.cookie), limit, client=client)
+
+
+def remember_request_device(response: Response, kind: LoginKind, email: str) -> None:
+    """`remember_device` for the login that succeeded in this request."""
+    remember_device(response, current_app.config["SECRET_KEY"], kind, email,
+                    request.cookies.get(kind.cookie), current_app.config["SESSION_COOKIE_SECURE"])

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from .domain_errors import N_, DomainError
 from .models import Counter, Service, Unit
 from .models.org import CODE_PATTERN
+from .rollups import maintain
 
 RESERVED = {"terima-kasih"}
 INDONESIAN_TZ = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
@@ -63,6 +64,17 @@ def add_unit(session: Session, code: str, name: str, parent: str | None = None,
     check_code(code, "unit")
     if session.scalar(select(Unit.id).where(func.upper(Unit.code) == code.upper())):
         raise OrgError(f"unit {code!r} already exists")
+    check_tz(tz)
+    if not name.strip():
+        raise OrgError("name must not be empty")
+    parent_unit = find_unit(session, parent) if parent else None
+    unit = Unit(code=code, name=name.strip(), tz=tz, parent=parent_unit)
+    session.add(unit)
+    return unit
+
+
+def check_tz(tz: str) -> str:
+    """An IANA time zone name this machine knows."""
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
@@ -70,12 +82,20 @@ def add_unit(session: Session, code: str, name: str, parent: str | None = None,
             from None
     if tz not in available_timezones():
         raise OrgError(f"unknown time zone {tz!r}")
-    if not name.strip():
-        raise OrgError("name must not be empty")
-    parent_unit = find_unit(session, parent) if parent else None
-    unit = Unit(code=code, name=name.strip(), tz=tz, parent=parent_unit)
-    session.add(unit)
-    return unit
+    return tz
+
+
+def set_unit_tz(session: Session, unit: Unit, tz: str) -> bool:
+    """Move a unit to another time zone; the caller commits. Its responses' local days change,
+    so its roll-ups are rebuilt in the same transaction (the unit row's update makes a
+    concurrent submit wait, see rollups.single). True when something changed."""
+    check_tz(tz)
+    if tz == unit.tz:
+        return False
+    unit.tz = tz
+    session.flush()
+    maintain.rebuild(session, [unit.id])
+    return True
 
 
 def add_service(session: Session, unit: Unit, code: str, name: str) -> Service:

@@ -24,6 +24,9 @@ OCCUPATION = {
     "Lainnya": _l("Other"),
 }
 AGE_MIN, AGE_MAX = 10, 120
+# Age bands as results show them: (label, upper bound exclusive), the last open-ended.
+AGE_BANDS = (("<20", 20), ("20-29", 30), ("30-39", 40), ("40-49", 50), ("50-59", 60),
+             ("60+", None))
 PROFILE_FIELDS = ("jenis_kelamin", "usia", "pendidikan", "pekerjaan")
 
 _ALIASES = {"tidak sekolah": "tidak_sekolah", "d1": "D1-D3", "d2": "D1-D3", "d3": "D1-D3",
@@ -50,8 +53,6 @@ def ordered_groups(field: str, counts: dict[str, object]) -> list[tuple[str, obj
     Codes follow the reference's order (education SD .. S3, age bands ascending), a stored code
     outside today's list comes after them as it is, "not stated" last.
     """
-    from .results.queries import AGE_BANDS  # queries imports this module
-
     labels: dict[str, object] = {"jenis_kelamin": SEX, "pendidikan": EDUCATION,
                                  "pekerjaan": OCCUPATION}.get(field, {})  # type: ignore[assignment]
     order = [band for band, _upper in AGE_BANDS] if field == "usia" else list(labels)

@@ -1,8 +1,10 @@
-"""QR codes (SVG, PNG) and a printable poster (PDF) that open a survey page."""
+"""QR codes (SVG, PNG), and the printable poster (PDF, survey_app/poster.py) that opens a survey
+page."""
 
 from __future__ import annotations
 
 import io
+from typing import Any
 from urllib.parse import quote
 
 import qrcode
@@ -49,80 +51,18 @@ def qr_png(url: str, box_size: int = 10) -> bytes:
     return buf.getvalue()
 
 
-def poster_pdf(url: str, unit_name: str, service_name: str | None, counter_name: str | None,
-               size: str = "A4", *, logo: bytes | None = None,
-               wbs_url: str | None = None) -> bytes:
-    """A printable poster: the unit's logo and name, the service, the QR code, short
-    instructions, the URL as text and, at the foot, where to report corruption anonymously."""
-    from .results.exports.fonts import ExportPDF  # the exports' fonts (DejaVu when installed)
-
-    if size not in POSTER_SIZES:
-        raise ValueError(f"poster size must be one of {', '.join(POSTER_SIZES)}")
-    pdf = ExportPDF(format=POSTER_SIZES[size])
-    pdf.set_auto_page_break(False)
-    pdf.set_margins(0, 0, 0)
-    pdf.set_title(f"Survei Kepuasan Masyarakat - {unit_name}")
-    pdf.set_lang("id-ID")
-    pdf.add_page()
-    k = 1.0 if size == "A4" else 0.705
-    width = pdf.w - 36 * k
-
-    def line(text: str, points: float, bold: bool = False, colour: tuple[int, int, int] = INK,
-             gap: float = 1.5) -> None:
-        pdf.font(points * k, bold)
-        pdf.set_text_color(*colour)
-        pdf.set_x(18 * k)
-        pdf.multi_cell(width, points * k * 0.45, text, align="C", new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(gap * k)
-
-    pdf.set_y(14 * k)
-    if logo:
-        side = 26 * k
-        pdf.image(io.BytesIO(logo), x=(pdf.w - side) / 2, y=pdf.get_y(), w=side, h=side,
-                  keep_aspect_ratio=True)
-        pdf.set_y(pdf.get_y() + side + 4 * k)
-    line(unit_name.upper(), 19, True, NAVY_RGB)
-    for text in (service_name, counter_name):
-        if text:
-            line(text, 14, gap=0.5)
-    pdf.ln(4 * k)
-    line("SURVEI KEPUASAN MASYARAKAT", 25, True)
-    line("Public Satisfaction Survey", 12, colour=MUTED_RGB, gap=3)
-    side = (104 if wbs_url else 112) * k
-    x, y = (pdf.w - side) / 2, pdf.get_y() + 2 * k
-    pdf.set_draw_color(*NAVY_RGB)
-    pdf.set_line_width(0.8 * k)
-    pdf.rect(x - 3 * k, y - 3 * k, side + 6 * k, side + 6 * k, style="D", round_corners=True,
-             corner_radius=5 * k)
-    pdf.image(io.BytesIO(qr_png(url, box_size=20)), x=x, y=y, w=side, h=side)
-    pdf.set_y(y + side + 9 * k)
-    line("Pindai kode QR dengan kamera ponsel, lalu jawab beberapa pertanyaan singkat "
-         "(sekitar 1 menit). Tanpa nama, tanpa nomor telepon.", 14, True)
-    line("Scan the QR code with your phone camera and answer a few short questions "
-         "(about one minute). Anonymous.", 11, colour=MUTED_RGB, gap=3)
-    line("Tidak bisa memindai? Buka alamat ini / Cannot scan? Open:", 10.5, gap=0.5)
-    line(url, 12.5, True, NAVY_RGB)
-    if wbs_url:
-        band = 27 * k
-        pdf.set_fill_color(*NAVY_RGB)
-        pdf.rect(0, pdf.h - band, pdf.w, band, style="F")
-        pdf.set_y(pdf.h - band + 5 * k)
-        line("Mengetahui pungutan liar, suap, atau penyalahgunaan wewenang? Laporkan tanpa nama: "
-             f"{wbs_url}", 11.5, True, (255, 255, 255), gap=0.5)
-        line(f"Seen bribery or illegal fees? Report anonymously: {wbs_url}", 9.5,
-             colour=(220, 228, 245))
-    return bytes(pdf.output())
-
-
 def render(fmt: str, url: str, unit_name: str, service_name: str | None = None,
            counter_name: str | None = None, size: str = "A4", *, logo: bytes | None = None,
-           wbs_url: str | None = None) -> tuple[bytes, str]:
-    """Bytes and MIME type of a QR code or poster in `fmt`."""
+           wbs_url: str | None = None, **poster: Any) -> tuple[bytes, str]:
+    """Bytes and MIME type of a QR code or poster in `fmt` (`poster`: the flow and published
+    figure of survey_app/poster.py)."""
+    from .poster import poster_pdf
+
     if fmt == "svg":
         return qr_svg(url), "image/svg+xml"
     if fmt == "png":
         return qr_png(url), "image/png"
     if fmt == "pdf":
         return (poster_pdf(url, unit_name, service_name, counter_name, size, logo=logo,
-                           wbs_url=wbs_url), "application/pdf")
+                           wbs_url=wbs_url, **poster), "application/pdf")
     raise ValueError(f"format must be one of {', '.join(FORMATS)}")

@@ -35,7 +35,7 @@ PERIOD = {"period": "2026"}  # the demo's answers fall in the last 120 days befo
 NOT_PAGES = {
     "static", "health.healthz", "kiosk.service_worker", "admin.qr_code", "public.infographic",
     "verify.verify_qr", "wbs_officer.download", "wbs.to_follow_up", "admin.index",
-    "admin.letterhead_logo",
+    "admin.letterhead_logo", "group_public.infographic",
     "imports.review",  # needs an uploaded file's key; the import's own tests render it
     "kiosk.app_shell",  # a JavaScript app shell: its texts come from the kiosk screens JSON
 }
@@ -95,7 +95,7 @@ def build(app: Flask, session: Session) -> Site:
     try:  # groups of units (instance admins compare units that share no parent)
         from survey_app.unitgroups import add_group
 
-        add_group(session, "DEMOGRP", "Kelompok Demo", ["DEMO", "DEMO-POS"])
+        add_group(session, "DEMOGRP", "Kelompok Demo", ["DEMO", "DEMO-POS"], owner="DEMO")
     except ImportError:
         pass
     session.commit()
@@ -112,6 +112,7 @@ def build(app: Flask, session: Session) -> Site:
     pub = session.scalars(select(Publication).order_by(Publication.id.desc())).first()
     assert pub is not None, "publishing the demo period failed"
     site.pub_id = pub.id
+    _combined_publications(client, session, site)
     try:
         from survey_app.integrity.publications import verification_code
 
@@ -122,6 +123,7 @@ def build(app: Flask, session: Session) -> Site:
     configure_for_tests(app, Path(app.instance_path) / "wbs_files_site")
     with app.app_context():  # the demo's own officer: it follows the WBS package's layout
         made = ensure_demo_officer(session, unit)
+        session.commit()
     assert made is not None
     site.officer_password, site.totp = made
     public = app.test_client()
@@ -145,6 +147,21 @@ def build(app: Flask, session: Session) -> Site:
     _kiosk, site.kiosk_token = kiosk.enrol(session, counter, "Tablet L1")
     session.commit()
     return site
+
+
+def _combined_publications(client: FlaskClient, session: Session, site: Site) -> None:
+    """The demo unit's combined figure with its sub-unit, and its group's, published."""
+    from survey_app.integrity.publications import verification_code
+    from survey_app.models import Publication
+
+    page = client.get(f"/admin/units/{DEMO_UNIT}/results/?period=2026").get_data(as_text=True)
+    for url in (f"/admin/units/{DEMO_UNIT}/combined/publish?period=2026",
+                "/admin/groups/DEMOGRP/publish?period=2026"):
+        assert client.post(url, data={"csrf_token": csrf(page)}).status_code == 302
+    for pub in session.scalars(select(Publication).where(Publication.scope != "unit")):
+        site.extra[pub.scope] = str(pub.id)
+        site.extra[f"{pub.scope}_code"] = verification_code(pub.digest or "")
+    assert {"subtree", "group"} <= set(site.extra), "publishing the combined figures failed"
 
 
 def _sub_unit(session: Session, parent: Unit) -> None:
@@ -213,18 +230,25 @@ def _urls(endpoint: str, site: Site, app: Flask) -> list[Page]:
         "combined.download": [Page(f"/admin/units/{u}/combined/export/xlsx{q}", "analyst",
                                    "xlsx")],
         "groups.index": [Page("/admin/groups/", "admin")],
+        "groups.page": [Page(f"/admin/groups/DEMOGRP/{q}", r) for r in STAFF],
+        "group_public.index": [Page("/kelompok/DEMOGRP/hasil/", "public")],
+        "group_public.publication": [
+            Page(f"/kelompok/DEMOGRP/hasil/{site.extra.get('group', 0)}", "public")],
         "groups.download": [Page(f"/admin/groups/DEMOGRP/export/xlsx{q}", "admin", "xlsx")],
         "results.rtl": [Page(f"/admin/units/{u}/results/rtl{q}", "unit_admin")],
         "zi.page": [Page(f"/admin/units/{u}/zi/?year=2026", r) for r in ("unit_admin", "analyst")],
         "zi.export": [Page(f"/admin/units/{u}/zi/hasil.xlsx?year=2026", "unit_admin", "xlsx")],
         "public.index": [Page(f"/hasil/{u}", "public")],
-        "public.publication": [Page(f"/hasil/{u}/{site.pub_id}", "public")],
+        "public.publication": [Page(f"/hasil/{u}/{site.pub_id}", "public"),
+                               Page(f"/hasil/{u}/{site.extra.get('subtree', 0)}", "public")],
         "kiosk.enrol": [Page(f"/kiosk/enrol/{site.kiosk_token}", "public")],
         "survey.choose_service": [Page(f"/s/{u}", "public")],
         "survey.form": [Page(f"/s/{u}/SKCK/L1", "public"), Page(f"/s/{u}/PENGADUAN", "public")],
         "survey.thanks": [Page(f"/s/{u}/terima-kasih", "public")],
         "verify.verify_form": [Page("/verifikasi/", "public")],
-        "verify.verify_code": [Page(f"/verifikasi/{site.verify_code}", "public")],
+        "verify.verify_code": [Page(f"/verifikasi/{site.verify_code}", "public"),
+                               Page(f"/verifikasi/{site.extra.get('group_code', '-')}",
+                                    "public")],
         "wbs.form": [Page("/wbs", "public"), Page(f"/wbs?unit={u}", "public")],
         "wbs.follow_up": [Page("/wbs/follow-up", "public")],
         "wbs_officer.login": [Page("/wbs/officer/login", "public")],

@@ -97,3 +97,40 @@ def test_template_filters_follow_the_pages_language(app, query, expected):
     with app.test_request_context("/" + query):
         out = render_template_string(TEMPLATE, x=80.565, n=1250, d=date(2026, 12, 3), at=AT, c=0.3)
     assert out == expected
+
+
+def test_machine_outputs_keep_dot_decimals_and_iso_dates(runner, session, tmp_path, client):
+    """The CLI's --json and the CSV export are for programs: no Indonesian number or date."""
+    import json
+    import re
+
+    from tests.admin.support import login, make_user
+    from tests.helpers import make_unit
+    from tests.results.test_ikm_cli import ikm, load
+
+    unit = make_unit(session)
+    load(runner, tmp_path, ["2026-01-10,S1,4,3,3,2,4,4,4,3,3", "2026-02-10,S1,3,3,4,2,4,3,4,2,3"])
+    out = runner.invoke(args=["ikm", "U1", "--from", "2026-01-01", "--to", "2026-03-31",
+                              "--json"]).output
+    assert not re.search(r"\d,\d", out) and "Januari" not in out
+    data = ikm(runner)
+    assert isinstance(data["converted"], float) and data["converted"] % 1  # a real decimal
+    assert json.loads(out) == data and str(data["converted"]) in out
+    assert "2026-01-01" in out and "2026-03-31" in out
+    make_user(session, unit=unit, role="analyst")
+    login(client, "staf@u1.go.id")
+    client.get("/admin/login?lang=id")
+    csv_text = client.get("/admin/units/U1/results/export/csv?from=2026-01-01&to=2026-03-31"
+                          ).get_data(as_text=True)
+    rows = csv_text.splitlines()[1:]
+    assert [r.split(",")[0] for r in rows] == ["2026-01-10", "2026-02-10"]
+
+
+def test_a_constant_in_a_cached_template_follows_each_pages_language(app):
+    # Jinja folds filters of constant arguments at compile time: the language of the first page
+    # rendered would stay in the cached template for every later page.
+    template = app.jinja_env.from_string("{{ 75|number }} {{ 1250|integer }}")
+    with app.test_request_context("/?lang=id"):
+        assert template.render() == "75,00 1.250"
+    with app.test_request_context("/?lang=en"):
+        assert template.render() == "75.00 1,250"

@@ -28,14 +28,6 @@ ALLOW = frozenset({
 })
 
 
-# Known gaps in other parts still being built, by page: excluded from the strict tests below and
-# listed by `test_known_gaps_are_closed` (xfail) until they are fixed.
-KNOWN_GAPS = {
-    ("en", "/admin/units/DEMO/zi/?year=2026"):
-        "the ZI rule sets' source notes (survey_app/zi/rules/*.toml) are in Bahasa Indonesia only, "
-        "so the English ZI page shows them in Indonesian",
-}
-
 
 @pytest.fixture
 def missing(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[str]]:
@@ -108,8 +100,10 @@ def _document_text(kind: str, data: bytes, tmp_path) -> list[str]:  # type: igno
 
 
 def _check(app: Flask, session, site: S.Site, lang: str, tmp_path,  # type: ignore[no-untyped-def]
-           kinds: set[str], strict_known: bool = False) -> list[str]:
+           kinds: set[str], reads_as: str | None = None) -> list[str]:
+    """Problems of the pages of `kinds` opened in `lang`, which must read as `reads_as`."""
     clients = _clients(app, session, site, lang)
+    reads_as = reads_as or lang
     problems = []
     for page in S.pages(app, site):
         if page.kind not in kinds:
@@ -125,9 +119,7 @@ def _check(app: Flask, session, site: S.Site, lang: str, tmp_path,  # type: igno
                 problems.append(f"{page.url} as {page.who}: HTTP {resp.status_code}")
                 continue
             blocks = _document_text(page.kind, resp.get_data(), tmp_path)
-        if (lang, page.url) in KNOWN_GAPS and not strict_known:
-            continue
-        for block in wrong_language(blocks, lang, ALLOW):
+        for block in wrong_language(blocks, reads_as, ALLOW):
             problems.append(f"{page.url} as {page.who}: {block[:160]!r}")
     if "html" in kinds:
         for name, html in S.posted(app, site, lang):
@@ -154,11 +146,13 @@ def test_exports_read_in_bahasa_indonesia(app, session, built, missing, tmp_path
     assert not missing, "messages without a translation:\n" + "\n".join(sorted(missing))
 
 
+def test_exports_stay_in_bahasa_indonesia_from_an_english_session(app, session, built, tmp_path):
+    # Downloaded by staff reading the pages in English, the documents are still the Indonesian
+    # ones, not a mix of the two languages.
+    problems = _check(app, session, built, "en", tmp_path, {"pdf", "xlsx", "docx"}, "id")
+    assert not problems, "English in documents downloaded from an English page:\n" + \
+        "\n".join(problems)
+
+
 def test_every_get_route_is_covered(app, session, built):
     S.pages(app, built)  # raises UnlistedPage naming any page the walk does not know
-
-
-@pytest.mark.xfail(reason="; ".join(KNOWN_GAPS.values()), strict=False)
-def test_known_gaps_are_closed(app, session, built, tmp_path):
-    problems = _check(app, session, built, "en", tmp_path, {"html"}, strict_known=True)
-    assert not problems, "\n".join(problems)

@@ -26,7 +26,8 @@ INDONESIAN = _set("""
 yang dan dari untuk tidak dengan pada ini itu oleh atau sudah belum dapat harus bila jika
 akan ke di dalam kami anda saudara setiap tersebut adalah bukan juga hanya masih sebagai
 """)
-WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+# A word is letters only: a part of a code such as A8DD-8BE6 ("be") or 3B is no word.
+WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z'’]*(?![A-Za-z0-9])")
 
 
 def words(text: str) -> list[str]:

@@ -23,99 +23,13 @@ import numpy as np
 from scipy import stats
 
 from .model import CHANNELS, DURATION_BUCKETS, Flag, OpeningHours, Response
+from .neighbours import _neighbours, _pattern_keys, screened_neighbours  # noqa: F401 - tests
 from .table import ResponseTable, as_table, day_date, group, make_flag
 
 __all__ = ["fast_completion", "near_duplicates", "straight_lining"]
 
 Data = Sequence[Response] | ResponseTable
 DEFAULT_FAST = {"web": 15, "kiosk": 10}
-
-
-def _pattern_keys(fields: np.ndarray) -> list[np.ndarray]:
-    """Key of each row's whole pattern, then one key per field with that field masked."""
-    n, f = fields.shape
-    widths = fields.max(axis=0) + 2 if n else np.ones(f, dtype=np.int64)  # +1: the mask value
-    if float(np.prod(widths.astype(float))) < 2.0**62:
-        mult = np.cumprod(np.concatenate(([1], widths[:-1]))).astype(np.int64)
-        exact = fields @ mult
-        return [exact] + [exact + (widths[j] - 1 - fields[:, j]) * mult[j] for j in range(f)]
-    keys = [np.unique(fields, axis=0, return_inverse=True)[1].reshape(-1)]
-    for j in range(f):
-        rest = np.delete(fields, j, axis=1)
-        keys.append(np.unique(rest, axis=0, return_inverse=True)[1].reshape(-1))
-    return keys
-
-
-def _run_sizes(*sorted_cols: np.ndarray) -> np.ndarray:
-    """Length of the run of equal (col, ...) tuples each position of sorted columns is in."""
-    n = len(sorted_cols[0])
-    change = np.zeros(n, dtype=bool)
-    change[0:1] = True
-    for col in sorted_cols:
-        change[1:] |= col[1:] != col[:-1]
-    starts = np.flatnonzero(change)
-    lengths = np.diff(np.append(starts, n))
-    return np.repeat(lengths, lengths)
-
-
-def _neighbours(
-    window: np.ndarray, service_of_window: np.ndarray, keys: list[np.ndarray], min_size: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Rows differing from each row in at most one field (self included), counted in the same
-    window for every row; then, for the candidate rows only (window count >= ``min_size``), in
-    the same service and in the whole data.
-
-    A row at distance 0 shares every masked key, one at distance 1 exactly one of them, so the
-    count is ``exact + sum_j (masked_j - exact)``. Windows are renumbered in service order, so
-    one sort per key by (key, window) gives the window runs, and a service's (or the data's)
-    rows with a key are one contiguous stretch of that sorted column, found by binary search.
-    Returns (window counts, candidates, their service counts, their unit counts).
-    """
-    n_win = len(service_of_window)
-    rank = np.empty(n_win, dtype=np.int64)
-    by_service = np.argsort(service_of_window, kind="stable")
-    rank[by_service] = np.arange(n_win)
-    service_of_rank = service_of_window[by_service]
-    w = rank[window]
-    total = np.zeros(len(window), dtype=np.int64)
-    exact = np.zeros(0, dtype=np.int64)
-    kept: list[tuple[np.ndarray, np.ndarray]] = []
-    for i, key in enumerate(keys):
-        if int(key.max(initial=0)) >= (2**62) // max(n_win, 1):
-            key = np.unique(key, return_inverse=True)[1].reshape(-1)
-        composite = key * n_win + w
-        order = np.argsort(composite)
-        ordered = composite[order]
-        sizes = _run_sizes(ordered)
-        per_row = np.empty_like(sizes)
-        per_row[order] = sizes
-        if i == 0:
-            exact = per_row
-            total += per_row
-        else:
-            total += per_row - exact
-        kept.append((key, ordered))
-    candidates = np.flatnonzero(total >= min_size)
-    # First and last window rank of each candidate's service.
-    first_rank = np.searchsorted(service_of_rank, service_of_rank[w[candidates]], "left")
-    last_rank = np.searchsorted(service_of_rank, service_of_rank[w[candidates]], "right") - 1
-    in_service = np.zeros(len(candidates), dtype=np.int64)
-    in_unit = np.zeros(len(candidates), dtype=np.int64)
-    exact_s = exact_u = np.zeros(0, dtype=np.int64)
-    for i, (key, ordered) in enumerate(kept):
-        base = key[candidates] * n_win
-        count_s = (np.searchsorted(ordered, base + last_rank, "right")
-                   - np.searchsorted(ordered, base + first_rank, "left"))
-        count_u = (np.searchsorted(ordered, base + n_win - 1, "right")
-                   - np.searchsorted(ordered, base, "left"))
-        if i == 0:
-            exact_s, exact_u = count_s, count_u
-            in_service += count_s
-            in_unit += count_u
-        else:
-            in_service += count_s - exact_s
-            in_unit += count_u - exact_u
-    return total, candidates, in_service, in_unit
 
 
 def _reference(
@@ -153,26 +67,27 @@ def near_duplicates(
     observed responses, :math:`x_r \sim \mathrm{Binomial}(n - 1, q_r)`; the counter-day's
     p-value is :math:`\min(1, n \min_r P(X \ge x_r))` (Bonferroni over the candidates). Flagged
     when :math:`x_r + 1 \ge` ``min_size`` (5) and the p-value is below ``alpha`` (:math:`10^{-6}`);
-    the flag covers the responses near-identical to the most surprising one.
+    the flag covers the responses near-identical to the most surprising one. The counts are
+    exact; they are computed on the rows a linear-time screen cannot rule out
+    (:mod:`analysis.integrity.neighbours`).
     """
     if max_diff not in (0, 1) or min_size < 2 or not 0 < alpha < 1 or min_reference < 1:
         raise ValueError("max_diff must be 0 or 1, min_size >= 2, alpha in (0, 1)")
     t = as_table(data, hours)
     if t.n < 2:
         return []
-    fields = np.concatenate([t.answers.astype(np.int64), t.profile], axis=1)
-    keys = _pattern_keys(fields)[: 1 if max_diff == 0 else None]
     window, w_size = group(t.station, t.day)
     service_of_window = np.zeros(len(w_size), dtype=np.int64)
     service_of_window[window] = t.service
-    near_w, candidates, near_s, near_u = _neighbours(window, service_of_window, keys, min_size)
+    candidates, near_c, near_s, near_u = screened_neighbours(
+        (t.answers, t.profile), window, service_of_window, max_diff, min_size)
     if candidates.size == 0:
         return []
-    rest, rest_size, use_unit = _reference(t, window, candidates, near_s, near_u,
-                                           near_w[candidates], min_reference)
+    rest, rest_size, use_unit = _reference(t, window, candidates, near_s, near_u, near_c,
+                                           min_reference)
     q = (rest + 0.5) / (rest_size + 1)
     n_win = w_size[window[candidates]]
-    tail = stats.binom.sf(near_w[candidates] - 2, n_win - 1, q)
+    tail = stats.binom.sf(near_c - 2, n_win - 1, q)
     p = np.minimum(1.0, tail * n_win)
     flags = []
     order = np.lexsort((p, window[candidates]))
@@ -184,14 +99,15 @@ def near_duplicates(
         seen.add(win)
         r = candidates[i]
         members = np.flatnonzero(window == win)
-        diff = (fields[members] != fields[r]).sum(axis=1)
+        fields = np.concatenate([t.answers[members], t.profile[members]], axis=1)
+        diff = (fields != fields[members == r]).sum(axis=1)
         flags.append(make_flag(t, "near_duplicates", members[diff <= max_diff], {
-            "observed": int(near_w[r]),
+            "observed": int(near_c[i]),
             "expected": float(1 + (n_win[i] - 1) * q[i]),
             "p_value": float(p[i]),
             "threshold": alpha,
             "window_responses": int(n_win[i]),
-            "fields": int(fields.shape[1]),
+            "fields": fields.shape[1],
             "max_diff": max_diff,
             "reference": "unit" if use_unit[i] else "service",
             "date": day_date(int(t.day[r])).isoformat(),

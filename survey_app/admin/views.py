@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 import instruments
 
-from .. import letterheads, login_limits, orgs, qr, staff_sessions
+from .. import access, letterheads, login_limits, orgs, poster, qr
 from ..access import EDITORS, can_edit, current_unit, login_required, staff_user, visible_units
 from ..clientaddr import request_key
 from ..db import db
@@ -34,42 +23,33 @@ from .forms import LoginForm
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def _admitted(email: str, device: str | None) -> bool:
-    """Count a login attempt: per device cookie if trusted, else per account and client."""
-    return login_limits.admit(current_app.extensions["rate_store"],
-                              current_app.config["SECRET_KEY"], login_limits.STAFF, email, device,
-                              current_app.config["SURVEY"].login_rate_limit,
-                              client=request_key("login"))
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> str | WerkzeugResponse | tuple[str, int]:
     """Staff login; its limits cannot lock the owner's browser out (see login_limits)."""
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("admin/login.html", form=form)
-    email, device = form.email.data or "", request.cookies.get(login_limits.STAFF.cookie)
-    if not _admitted(email, device):
+    email = form.email.data or ""
+    if not login_limits.admit_request(login_limits.STAFF, email,
+                                      current_app.config["SURVEY"].login_rate_limit,
+                                      client=request_key("login")):
         abort(429)
     user = services.authenticate(db.session, email, form.password.data or "")
     if user is None:
         flash(_("Wrong e-mail or password."))
         return render_template("admin/login.html", form=form), 401
-    session.clear()
-    session["staff"] = staff_sessions.start(db.session, user)
+    access.begin_login(user)
     db.session.commit()
     response = redirect(safe_next(request.args.get("next")) or url_for("admin.index"))
-    login_limits.remember_device(response, current_app.config["SECRET_KEY"], login_limits.STAFF,
-                                 email, device, current_app.config["SESSION_COOKIE_SECURE"])
+    login_limits.remember_request_device(response, login_limits.STAFF, email)
     return response
 
 
 @bp.post("/logout")
 def logout() -> WerkzeugResponse:
     """End the staff session, on the server too: a copy of the cookie opens nothing after."""
-    staff_sessions.end(db.session, session.get("staff"))
+    access.end_login()
     db.session.commit()
-    session.clear()
     return redirect(url_for("admin.login"))
 
 
@@ -126,8 +106,8 @@ def set_instruments(code: str) -> WerkzeugResponse:
         flash(_("Surveys updated."), "success")
     except orgs.OrgError as exc:
         flash(exc.message())
-    except flow.FlowError as exc:  # survey/flow.py still words its errors in English
-        flash(str(exc))
+    except flow.FlowError as exc:
+        flash(exc.message())
     return redirect(url_for("admin.unit", code=u.code))
 
 
@@ -142,8 +122,10 @@ def set_styles(code: str) -> WerkzeugResponse:
                 flow.set_style(db.session, u, slug, style)
         db.session.commit()
         flash(_("Surveys updated."), "success")
-    except (flow.FlowError, instruments.InstrumentError) as exc:
-        flash(str(exc))
+    except flow.FlowError as exc:
+        flash(exc.message())
+    except instruments.InstrumentError:  # a slug no form offers
+        flash(_("Unknown survey."))
     return redirect(url_for("admin.unit", code=u.code))
 
 
@@ -203,7 +185,7 @@ def remove_wording(code: str) -> WerkzeugResponse | tuple[str, int]:
 
 @bp.get("/units/<code>/qr.<fmt>")
 @login_required()
-def qr_code(code: str, fmt: str) -> Response:
+def qr_code(code: str, fmt: str) -> WerkzeugResponse:
     """QR image or poster (?size=A4|A5) for the unit, a service (?service=) or a counter
     (?service=&counter=); an unknown code or size is a 404, never another code's QR."""
     u = current_unit(code)
@@ -220,12 +202,13 @@ def qr_code(code: str, fmt: str) -> Response:
     data, mime = qr.render(fmt, url, u.name, service.name if service else None,
                            counter.name if counter else None, size=size,
                            logo=letterheads.kop_of(db.session, u).logo,
-                           wbs_url=qr.wbs_url(current_app.config["SURVEY"].base_url))
+                           wbs_url=qr.wbs_url(current_app.config["SURVEY"].base_url),
+                           **poster.extras(db.session, u, service, counter))
     parts = (u.code, service and service.code, counter and counter.code,
              size if fmt == "pdf" and size != "A4" else None)
     name = "-".join(p for p in parts if p)
-    return Response(data, mimetype=mime,
-                    headers={"Content-Disposition": f'inline; filename="qr-{name}.{fmt}"'})
+    return WerkzeugResponse(data, mimetype=mime,
+                            headers={"Content-Disposition": f'inline; filename="qr-{name}.{fmt}"'})
 
 
 from . import letterhead as _letterhead  # noqa: E402, F401 - its routes join this blueprint

@@ -44,6 +44,7 @@ def register(app: Flask) -> None:
     """Attach every command to the app's CLI group."""
     from . import data, export, groups, kiosk, org, results, zi
     from . import integrity as integrity_cli
+    from . import rollups as rollups_cli
     from .check import COMMANDS as CHECK_COMMANDS
     from .wbs import COMMANDS as WBS_COMMANDS
 
@@ -53,7 +54,8 @@ def register(app: Flask) -> None:
 
     for command in (*data.COMMANDS, *org.COMMANDS, *results.COMMANDS, *export.COMMANDS,
                     *zi.COMMANDS, *WBS_COMMANDS, *kiosk.COMMANDS,
-                    *integrity_cli.COMMANDS, *CHECK_COMMANDS, *groups.COMMANDS):
+                    *integrity_cli.COMMANDS, *CHECK_COMMANDS, *groups.COMMANDS,
+                    *rollups_cli.COMMANDS):
         _in_app_context(command)
         app.cli.add_command(command)
 

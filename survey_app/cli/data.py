@@ -10,7 +10,7 @@ from flask import current_app
 
 import instruments
 
-from .. import letterheads, orgs, qr
+from .. import letterheads, orgs, poster, qr
 from ..db import db
 from ..demo import DEMO_ADMIN, DEMO_OFFICER, ensure_demo, ensure_demo_officer
 from ..migrations import upgrade
@@ -50,6 +50,7 @@ def demo() -> None:
     """Set up a demo unit DEMO with services, counters, an admin and sample answers."""
     init_database()
     unit, password = ensure_demo(db.session)
+    db.session.commit()
     base = current_app.config["SURVEY"].base_url
     click.echo(f"Demo unit {unit.code}: {unit.name}")
     for service in unit.services:
@@ -62,6 +63,7 @@ def demo() -> None:
     click.echo(f"Public results: {base}/hasil/{unit.code}")
     click.echo(f"Anonymous whistle-blowing (WBS): {base}/wbs")
     officer = ensure_demo_officer(db.session, unit)
+    db.session.commit()
     if officer is None:
         click.echo(f"  WBS officer {DEMO_OFFICER}: credentials were printed when it was created")
     else:
@@ -101,7 +103,8 @@ def qr_command(unit: str, service: str | None, counter: str | None, fmt: str, ou
                         c.code if c else None)
     base = current_app.config["SURVEY"].base_url
     data, _ = qr.render(fmt, url, u.name, s.name if s else None, c.name if c else None, size,
-                        logo=letterheads.kop_of(db.session, u).logo, wbs_url=qr.wbs_url(base))
+                        logo=letterheads.kop_of(db.session, u).logo, wbs_url=qr.wbs_url(base),
+                        **poster.extras(db.session, u, s, c))
     out.write_bytes(data)
     click.echo(f"wrote {out} for {url}")
 
@@ -130,9 +133,35 @@ def responses_import(unit: str, csv_path: Path, slug: str, offline: bool) -> Non
                             actor=cli_actor(), file_sha256=digest, offline=offline)
     except ImportFailed as exc:
         for problem in exc.problems:
-            click.echo(problem, err=True)
+            click.echo(str(problem), err=True)
         raise click.ClickException(f"nothing imported: {len(exc.problems)} problem(s)") from None
     click.echo(f"imported {result.count}")
+
+
+@responses_group.command("delete")
+@click.argument("unit")
+@click.option("--batch", "batch_id", type=int, default=None,
+              help="Delete every response of this import (its id in `integrity` and the log).")
+@click.option("--ids", default=None, help="Comma-separated response ids.")
+@click.option("--reason", required=True, help="Why: kept in the audit log.")
+@friendly
+def responses_delete(unit: str, batch_id: int | None, ids: str | None, reason: str) -> None:
+    """Delete an import batch or single responses (audited; cannot be undone)."""
+    from ..integrity import deletion
+
+    if (batch_id is None) == (ids is None):
+        raise click.UsageError("give exactly one of --batch and --ids")
+    u = orgs.find_unit(db.session, unit)
+    if batch_id is not None:
+        count = deletion.delete_batch(db.session, u, batch_id, reason, actor=cli_actor())
+    else:
+        try:
+            wanted = [int(part) for part in (ids or "").split(",") if part.strip()]
+        except ValueError:
+            raise click.UsageError("--ids takes response ids separated by commas") from None
+        count = len(deletion.delete_responses(db.session, u, wanted, reason, actor=cli_actor()))
+    db.session.commit()
+    click.echo(f"deleted {count}")
 
 
 responses_group.add_command(form_mapping)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -26,16 +27,16 @@ FORMATS: dict[str, Callable[..., Any]] = {name: spec.write for name, spec in EXP
 @click.argument("unit")
 @click.option("--from", "date_from", required=True, help="YYYY-MM-DD, inclusive")
 @click.option("--to", "date_to", required=True, help="YYYY-MM-DD, inclusive")
-@click.option("--format", "fmt", type=click.Choice(tuple(FORMATS)), required=True,
+@click.option("--format", "fmt", type=click.Choice((*FORMATS, "json")), required=True,
               help="pdf / docx = the official survey report (docx editable); png / "
-                   "infographic-pdf = infographic")
+                   "infographic-pdf = infographic; json = the index JSON")
 @click.option("--out", required=True, help="File to write (replaced only when complete).")
 @click.option("--service", default=None, help="Service code; default the whole unit.")
 @click.option("--counter", default=None, help="Counter code (with --service).")
 @click.option("--instrument", "slug", default="ikm", show_default=True)
 @weights_option
 @click.option("--with-subunits", is_flag=True,
-              help="The combined index over the unit and all units below it (csv or xlsx).")
+              help="The combined index over the unit and all units below it (csv, xlsx, json).")
 @friendly
 def export_command(unit: str, date_from: str, date_to: str, fmt: str, out: str,
                    service: str | None, counter: str | None, slug: str,
@@ -54,7 +55,11 @@ def export_command(unit: str, date_from: str, date_to: str, fmt: str, out: str,
     c = orgs.find_counter(s, counter) if s and counter else None
     report = build_report(db.session, u, slug, period, s, c, weights=weights)
     with atomic_path(out) as temp:
-        FORMATS[fmt](db.session, report, temp)
+        if fmt == "json":
+            temp.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=2),
+                            encoding="utf-8")
+        else:
+            FORMATS[fmt](db.session, report, temp)
     click.echo(f"wrote {out}")
 
 

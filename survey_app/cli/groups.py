@@ -15,7 +15,15 @@ from ..results.combined import CombinedReport, build_combined, subtree
 from ..results.exports.combined import RENDERERS, write
 from ..results.exports.common import atomic_path
 from ..results.period import Period, period_from_dates
-from ..unitgroups import add_group, all_groups, change_members, find_group, members
+from ..unitgroups import (
+    add_group,
+    all_groups,
+    change_members,
+    find_group,
+    members,
+    remove_group,
+    set_owner,
+)
 from .common import friendly, weights_option
 
 
@@ -51,7 +59,9 @@ def subunits_export(unit: Unit | UnitGroup, slug: str, period: Period, weights: 
                     out: str) -> None:
     """`export ... --with-subunits` (and `group export`): the combined table as csv or xlsx."""
     if fmt not in RENDERERS:
-        raise click.ClickException(f"the combined index is exported as {' or '.join(RENDERERS)}")
+        *first, last = RENDERERS
+        raise click.ClickException(f"the combined index is exported as {', '.join(first)} or "
+                                   f"{last}")
     combined = _combined(unit, slug, period, weights)
     with atomic_path(out) as temp:
         write(combined, fmt, temp)
@@ -67,10 +77,11 @@ def group_group() -> None:
 @click.argument("code")
 @click.argument("units", nargs=-1, required=True)
 @click.option("--name", required=True)
+@click.option("--owner", default=None, help="The unit that runs the group (its staff publish).")
 @friendly
-def group_add(code: str, units: tuple[str, ...], name: str) -> None:
-    """Create a group of units: group add CODE UNIT... --name NAME."""
-    group = add_group(db.session, code, name, units)
+def group_add(code: str, units: tuple[str, ...], name: str, owner: str | None) -> None:
+    """Create a group of units: group add CODE UNIT... --name NAME [--owner UNIT]."""
+    group = add_group(db.session, code, name, units, owner)
     db.session.commit()
     click.echo(f"group {group.code}: {len(group.members)} units")
 
@@ -79,11 +90,15 @@ def group_add(code: str, units: tuple[str, ...], name: str) -> None:
 @click.argument("code")
 @click.option("--add", "added", multiple=True, help="Unit code to add (repeatable).")
 @click.option("--remove", "removed", multiple=True, help="Unit code to remove (repeatable).")
+@click.option("--owner", default=None, help="Set the unit that runs the group ('-': none).")
 @friendly
-def group_members(code: str, added: tuple[str, ...], removed: tuple[str, ...]) -> None:
-    """Change (with --add/--remove) and list a group's units."""
+def group_members(code: str, added: tuple[str, ...], removed: tuple[str, ...],
+                  owner: str | None) -> None:
+    """Change (with --add/--remove, --owner) and list a group's units."""
     group = find_group(db.session, code)
     change_members(db.session, group, added, removed)
+    if owner is not None:
+        set_owner(db.session, group, None if owner == "-" else owner)
     db.session.commit()
     for unit in members(db.session, group):
         click.echo(f"{unit.code}\t{unit.name}")
@@ -102,7 +117,7 @@ def group_list() -> None:
 @friendly
 def group_remove(code: str) -> None:
     """Delete a group (its units and their responses stay)."""
-    db.session.delete(find_group(db.session, code))
+    remove_group(db.session, find_group(db.session, code))
     db.session.commit()
     click.echo(f"removed group {code}")
 
@@ -144,6 +159,30 @@ def group_export(code: str, date_from: str, date_to: str, slug: str, weights: st
     period = period_from_dates(date_from, date_to)
     instruments.latest(slug)
     subunits_export(find_group(db.session, code), slug, period, weights, fmt, out)
+
+
+@group_group.command("publish")
+@click.argument("code")
+@click.option("--from", "date_from", required=True, help="YYYY-MM-DD, inclusive")
+@click.option("--to", "date_to", required=True, help="YYYY-MM-DD, inclusive")
+@click.option("--instrument", "slug", default="ikm", show_default=True)
+@click.option("--reason", default="", help="Required to publish a period again.")
+@friendly
+def group_publish(code: str, date_from: str, date_to: str, slug: str, reason: str) -> None:
+    """Publish (freeze) the group's combined index of a period, as `publish` does a unit's."""
+    from ..results.combined_publish import publish_combined
+    from ..results.services import PublishError
+    from .integrity import echo_published
+
+    period = period_from_dates(date_from, date_to)
+    instruments.latest(slug)
+    try:
+        pub = publish_combined(db.session, _combined(find_group(db.session, code), slug, period,
+                                                     analysis.Weights.EXACT), None, reason, "cli")
+    except PublishError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    echo_published(pub)
 
 
 COMMANDS = (group_group,)

@@ -69,7 +69,7 @@ def _echo_preview(preview: Preview) -> None:
     for line, row in preview.rows:
         click.echo(f"  line {line}: " + ", ".join(f"{k}={v}" for k, v in row.items() if v))
     for problem in preview.problems:
-        click.echo(problem, err=True)
+        click.echo(str(problem), err=True)
 
 
 def _parse_pairs(pairs: tuple[str, ...], what: str) -> list[tuple[str, str]]:
@@ -164,6 +164,6 @@ def import_form_command(unit: str, path: Path, slug: str, dry_run: bool, offline
                              file_sha256=digest, offline=offline)
     except ImportFailed as exc:
         for problem in exc.problems:
-            click.echo(problem, err=True)
+            click.echo(str(problem), err=True)
         raise click.ClickException(f"nothing imported: {len(exc.problems)} problem(s)") from None
     click.echo(f"imported {result.count}")

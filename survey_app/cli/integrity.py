@@ -13,10 +13,15 @@ from .. import orgs
 from ..db import db
 from ..integrity import checks
 from ..integrity.publications import verification_code, verify
-from ..models import Publication
+from ..models import Publication, UnitGroup
+from ..models.results import SCOPE_UNIT
+from ..results.combined import build_combined, subtree
+from ..results.combined_publish import publish_combined
 from ..results.period import period_from_dates
 from ..results.report import build_report
+from ..results.scopes import group_publications
 from ..results.services import PublishError, publications_of, publish
+from ..unitgroups import find_group
 from .common import friendly
 
 
@@ -55,20 +60,32 @@ def integrity_command(unit: str, date_from: str, date_to: str, slug: str, servic
 @click.option("--instrument", "slug", default="ikm", show_default=True)
 @click.option("--service", default=None)
 @click.option("--reason", default="", help="Required to publish a period again.")
+@click.option("--with-subunits", is_flag=True,
+              help="Publish the combined index over the unit and every unit below it.")
 @friendly
 def publish_command(unit: str, date_from: str, date_to: str, slug: str, service: str | None,
-                    reason: str) -> None:
+                    reason: str, with_subunits: bool) -> None:
     """Publish (freeze) a period's figures, as the dashboard's Publish does."""
     period = period_from_dates(date_from, date_to)
     instruments.latest(slug)
     u = orgs.find_unit(db.session, unit)
     s = orgs.find_service(db.session, u, service) if service else None
-    report = build_report(db.session, u, slug, period, s)
+    if with_subunits and s is not None:
+        raise click.ClickException("--with-subunits is for the whole unit: leave out --service")
     try:
-        pub = publish(db.session, report, None, reason, actor="cli")
+        pub = (publish_combined(db.session, build_combined(db.session, u, subtree(db.session, u),
+                                                           slug, period), None, reason, "cli")
+               if with_subunits else
+               publish(db.session, build_report(db.session, u, slug, period, s), None, reason,
+                       actor="cli"))
     except PublishError as exc:
         raise click.ClickException(str(exc)) from None
     db.session.commit()
+    echo_published(pub)
+
+
+def echo_published(pub: Publication) -> None:
+    """The publish commands' output: revision and code, then the id on the last line."""
     click.echo(f"revision {pub.revision}, verification code {verification_code(pub.digest or '')}")
     click.echo(str(pub.id))
 
@@ -81,22 +98,25 @@ def publication_group() -> None:
 @publication_group.command("verify")
 @click.argument("unit")
 @click.option("--id", "pub_id", type=int, default=None, help="One publication (any revision).")
+@click.option("--group", "is_group", is_flag=True, help="UNIT is a unit group's code.")
 @friendly
-def verify_command(unit: str, pub_id: int | None) -> None:
+def verify_command(unit: str, pub_id: int | None, is_group: bool) -> None:
     """Recompute current publications (or one) from the stored responses; check digests."""
-    u = orgs.find_unit(db.session, unit)
+    owner = find_group(db.session, unit) if is_group else orgs.find_unit(db.session, unit)
+    mine = (Publication.group_id == owner.id if is_group else Publication.unit_id == owner.id)
     if pub_id is not None:
-        pub = db.session.scalar(select(Publication).where(Publication.id == pub_id,
-                                                          Publication.unit_id == u.id))
+        pub = db.session.scalar(select(Publication).where(Publication.id == pub_id, mine))
         if pub is None:
-            raise click.ClickException(f"no publication {pub_id} of unit {u.code}")
+            raise click.ClickException(f"no publication {pub_id} of {owner.code}")
         pubs = [pub]
+    elif isinstance(owner, UnitGroup):
+        pubs = group_publications(db.session, owner)
     else:
-        pubs = publications_of(db.session, u)
+        pubs = publications_of(db.session, owner)
     problems = []
     for pub in pubs:
         label = (f"publication {pub.id} ({pub.instrument_slug} {pub.period_from}..{pub.period_to}"
-                 f" revision {pub.revision})")
+                 f"{'' if pub.scope == SCOPE_UNIT else ' ' + pub.scope} revision {pub.revision})")
         problems += [f"{label}: {d.text()}" for d in verify(db.session, pub)]
     db.session.rollback()  # verifying reads only
     if problems:

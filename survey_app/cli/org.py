@@ -32,6 +32,18 @@ def unit_add(code: str, name: str, parent: str | None, tz: str) -> None:
     click.echo(f"unit {unit.code} created")
 
 
+@unit_group.command("set-tz")
+@click.argument("code")
+@click.argument("tz")
+@friendly
+def unit_set_tz(code: str, tz: str) -> None:
+    """Change a unit's time zone (its periods and roll-ups follow its local days)."""
+    unit = orgs.find_unit(db.session, code)
+    changed = orgs.set_unit_tz(db.session, unit, tz)
+    db.session.commit()
+    click.echo(f"unit {unit.code}: time zone {unit.tz}" + ("" if changed else " (unchanged)"))
+
+
 @click.group("service")
 def service_group() -> None:
     """Services (jenis layanan)."""

@@ -10,8 +10,11 @@ def init_app(app: Flask) -> None:
     """Register the integrity pages, the public verification page and the panel's Jinja global."""
     from .panel import integrity_panel, kind_name
     from .stamp import stamp_for_publication
+    from .verdicts import make_store
     from .views import bp, public_bp
 
+    # Verification verdicts, shared by every app server through Redis when configured.
+    app.extensions["verdict_store"] = make_store(app.config["SURVEY"].redis_url)
     app.register_blueprint(bp)
     app.register_blueprint(public_bp)
     app.jinja_env.globals["integrity_panel"] = integrity_panel

@@ -3,7 +3,8 @@ revision, a short verification code, and `verify`, which recomputes a publicatio
 stored responses of its period and names each difference.
 
 The digest is SHA-256 over canonical JSON (sorted keys, no spaces, UTF-8) of the scope (unit,
-instrument, service, period, revision), the frozen figures, whether quarantined responses were
+instrument, service, period, revision; for a combined figure also its kind and group:
+results/scopes.py), the frozen figures, whether quarantined responses were
 left out, and the previous revision's digest. The frozen figures carry an integrity summary and
 a fingerprint of the responses they came from (count, highest id, id sum, and two weighted
 answer sums, computed in SQL over the same selection as the index), so that `verify` can tell a
@@ -21,10 +22,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Answer, ImportBatch, Publication, Quarantine, Response, Unit
-from ..results.period import Period
+from ..models import Answer, ImportBatch, Publication, Quarantine, Response
 from ..results.queries import Selection
-from ..results.report import IndexReport, NoData, build_report
+from ..results.report import IndexReport
+from ..results.scopes import (
+    digest_scope,
+    publication_selection,
+    recomputed_index,
+    same_scope,
+    unit_ids_of,
+)
 
 CODE_LENGTH = 12  # hex digits of the digest in the verification code: 48 bits
 TOLERANCE = 1e-9  # recomputed floats are the same computation; this only absorbs float noise
@@ -36,18 +43,9 @@ def canonical(value: Any) -> bytes:
                       allow_nan=False).encode("utf-8")
 
 
-def _scope(session: Session, pub: Publication) -> dict[str, Any]:
-    unit = session.get(Unit, pub.unit_id)
-    service = next((s for s in unit.services if s.id == pub.service_id), None) if unit else None
-    return {"unit": unit.code if unit else None, "instrument": pub.instrument_slug,
-            "service": service.code if service else None,
-            "from": pub.period_from.isoformat(), "to": pub.period_to.isoformat(),
-            "revision": pub.revision}
-
-
 def compute_digest(session: Session, pub: Publication) -> str:
     """SHA-256 (hex) of the publication's scope, frozen figures and chain."""
-    body = {"scope": _scope(session, pub), "figures": json.loads(pub.figures),
+    body = {"scope": digest_scope(session, pub), "figures": json.loads(pub.figures),
             "excludes_quarantined": bool(pub.excludes_quarantined),
             "previous": pub.prev_digest or ""}
     return hashlib.sha256(canonical(body)).hexdigest()
@@ -76,10 +74,11 @@ def find_by_code(session: Session, code: str) -> Publication | None:
                           .order_by(Publication.id).limit(1))
 
 
-def _selection(unit: Unit, pub: Publication, include_quarantined: bool) -> Selection:
-    start, end = Period(pub.period_from, pub.period_to).utc_bounds(unit.tz)
-    return Selection(unit.id, pub.instrument_slug, start, end, pub.service_id,
-                     include_quarantined=include_quarantined)
+def _selection(session: Session, pub: Publication, include_quarantined: bool) -> Selection:
+    sel = publication_selection(session, pub, include_quarantined)
+    if sel is None:  # sealing a publication whose units exist: never
+        raise LookupError(f"publication {pub.id} covers a unit that is gone")
+    return sel
 
 
 def fingerprint(session: Session, sel: Selection, max_id: int | None = None) -> dict[str, int]:
@@ -105,13 +104,13 @@ def seal(session: Session, pub: Publication, report: IndexReport, integrity: dic
     """Add the integrity summary and fingerprint to a new publication's figures, then its
     digest chained to the previous revision (call before the transaction commits)."""
     include = bool(getattr(report, "include_quarantined", False))
-    sel = _selection(report.unit, pub, include)
+    sel = _selection(session, pub, include)
     figures = json.loads(pub.figures)
     figures["integrity"] = {**integrity, "excludes_quarantined": not include}
     figures["fingerprint"] = fingerprint(session, sel)
     figures["quarantined_ids"] = sorted(session.scalars(
         select(Quarantine.response_id).join(Response, Response.id == Quarantine.response_id)
-        .where(*_selection(report.unit, pub, True).where())))
+        .where(*_selection(session, pub, True).where())))
     pub.figures = json.dumps(figures, ensure_ascii=False)
     pub.excludes_quarantined = not include
     pub.prev_digest = previous.digest if previous else None
@@ -151,13 +150,21 @@ def index_differences(stored: dict[str, Any], now: dict[str, Any] | None) -> lis
         if (a is None) != (b is None) or (a is not None and abs(a - b) > TOLERANCE):
             out.append(Difference("figure", {"name": f"NRR {element['code']}", "then": a,
                                              "now": b}))
+    # A combined figure: each member unit's own n as well (the pooled n alone could hide two
+    # changes that cancel out).
+    units_then = {u["code"]: u.get("n") for u in stored.get("units") or []}
+    for unit in now.get("units") or []:
+        if unit["code"] in units_then and units_then[unit["code"]] != unit.get("n"):
+            out.append(Difference("figure", {"name": f"n {unit['code']}",
+                                             "then": units_then[unit["code"]],
+                                             "now": unit.get("n")}))
     return out
 
 
 def verify(session: Session, pub: Publication) -> list[Difference]:
     """Every difference between a publication and what its period's stored data give now."""
-    unit = session.get(Unit, pub.unit_id)
-    if unit is None:
+    sel = publication_selection(session, pub, not pub.excludes_quarantined)
+    if sel is None:
         return [Difference("unit_gone", {})]
     if pub.digest is None:
         return [Difference("no_digest", {})]
@@ -166,43 +173,29 @@ def verify(session: Session, pub: Publication) -> list[Difference]:
         out.append(Difference("tampered", {}))
     if pub.revision > 1:
         before = session.scalar(select(Publication.digest).where(
-            Publication.unit_id == pub.unit_id, Publication.instrument_slug == pub.instrument_slug,
-            Publication.service_id.is_(None) if pub.service_id is None
-            else Publication.service_id == pub.service_id,
-            Publication.period_from == pub.period_from, Publication.period_to == pub.period_to,
-            Publication.revision == pub.revision - 1))
+            *same_scope(pub), Publication.revision == pub.revision - 1))
         if before != pub.prev_digest:
             out.append(Difference("chain", {"revision": pub.revision - 1}))
     try:
         figures = json.loads(pub.figures)
     except ValueError:
         return [*out, Difference("unreadable", {})]
-    out += _data_differences(session, unit, pub, figures)
+    out += _data_differences(session, sel, pub, figures)
     return out
 
 
-def _data_differences(session: Session, unit: Unit, pub: Publication,
+def _data_differences(session: Session, sel: Selection, pub: Publication,
                       figures: dict[str, Any]) -> list[Difference]:
-    include = not pub.excludes_quarantined
-    service = next((s for s in unit.services if s.id == pub.service_id), None)
-    try:
-        report = build_report(session, unit, pub.instrument_slug,
-                              Period(pub.period_from, pub.period_to), service,
-                              include_quarantined=include)
-        now: dict[str, Any] | None = report.to_json()
-    except NoData:
-        now = None
-    out = index_differences(figures.get("index", {}), now)
+    out = index_differences(figures.get("index", {}), recomputed_index(session, pub))
     stored = figures.get("fingerprint")
     if not stored:
         return out
-    sel = _selection(unit, pub, include)
     max_id = int(stored["max_id"])
     current = fingerprint(session, sel, max_id)
     added = fingerprint(session, sel)["responses"] - current["responses"]
     if added > 0:
         batches = session.scalars(select(ImportBatch).where(
-            ImportBatch.unit_id == unit.id, ImportBatch.imported_at > pub.published_at,
+            ImportBatch.unit_id.in_(unit_ids_of(sel)), ImportBatch.imported_at > pub.published_at,
             ImportBatch.batch_key.in_(select(Response.import_batch).where(
                 *sel.where(), Response.id > max_id)))).all()
         out.append(Difference("added", {"count": added}))
@@ -221,7 +214,7 @@ def _data_differences(session: Session, unit: Unit, pub: Publication,
     held_then = set(figures.get("quarantined_ids") or [])
     held_now = set(session.scalars(
         select(Quarantine.response_id).join(Response, Response.id == Quarantine.response_id)
-        .where(*_selection(unit, pub, True).where(), Response.id <= max_id)))
+        .where(*_selection(session, pub, True).where(), Response.id <= max_id)))
     if pub.excludes_quarantined and held_then != held_now:
         out.append(Difference("quarantine", {"released": len(held_then - held_now),
                                              "added": len(held_now - held_then)}))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..domain_errors import N_, DomainError
 from ..models import Quarantine, Response, Unit, User
+from ..rollups import maintain as rollups
 from . import audit
 
 REASON_MAX = 500
@@ -24,7 +25,7 @@ class QuarantineError(DomainError):
     """A quarantine or release request to correct (a msgid)."""
 
 
-def _own(session: Session, unit: Unit, ids: Iterable[int]) -> list[int]:
+def owned(session: Session, unit: Unit, ids: Iterable[int]) -> list[int]:
     """The given response ids that belong to the unit (others are silently not touched)."""
     wanted = sorted({int(i) for i in ids})
     found: list[int] = []
@@ -43,7 +44,7 @@ def quarantine(session: Session, unit: Unit, ids: Iterable[int], reason: str,
         raise QuarantineError(N_("Give a reason"))
     if len(reason) > REASON_MAX:
         raise QuarantineError(N_("The reason is too long (at most 500 characters)"))
-    mine = _own(session, unit, ids)
+    mine = owned(session, unit, ids)
     if not mine:
         raise QuarantineError(N_("None of these responses belongs to this unit"))
     already = set(session.scalars(select(Quarantine.response_id)
@@ -61,12 +62,15 @@ def quarantine(session: Session, unit: Unit, ids: Iterable[int], reason: str,
 def release(session: Session, unit: Unit, ids: Iterable[int], actor: str,
             reason: str = "") -> list[int]:
     """Put quarantined responses of the unit back into the figures; returns the ids released."""
-    mine = _own(session, unit, ids)
+    mine = owned(session, unit, ids)
     held = sorted(session.scalars(select(Quarantine.response_id)
                                   .where(Quarantine.response_id.in_(mine))))
     if not held:
         raise QuarantineError(N_("None of these responses is in quarantine"))
+    where = rollups.for_ids(held)
+    rollups.remove(session, where)  # counted as quarantined until here
     session.execute(delete(Quarantine).where(Quarantine.response_id.in_(held)))
+    rollups.add(session, where)
     audit.record(session, unit_id=unit.id, actor=actor, action="release",
                  detail={"responses": held, "reason": reason.strip()[:REASON_MAX]})
     session.flush()

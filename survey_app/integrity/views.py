@@ -7,6 +7,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -21,7 +22,9 @@ from ..db import db
 from ..domain_errors import DomainError
 from ..models import Unit
 from ..results.filters import read_filters
-from . import publications, quarantine, settings
+from ..results.public import public_url
+from ..results.scopes import owner_of
+from . import publications, quarantine, settings, verdicts
 from .forms import ids_from, week_from
 from .stamp import verify_url
 from .verify_texts import MESSAGES
@@ -40,29 +43,30 @@ def _back(code: str) -> WerkzeugResponse:
 @login_required(*EDITORS)
 def quarantine_responses(code: str) -> WerkzeugResponse:
     """Set flagged responses aside with a reason (logged)."""
-    unit, user = current_unit(code), staff_user()
-    try:
-        done = quarantine.quarantine(db.session, unit, ids_from(request.form),
-                                     request.form.get("reason", ""), actor=user.email, by=user,
-                                     kind=request.form.get("kind") or None)
-        db.session.commit()
-        flash(_("%(n)d responses quarantined.", n=len(done)), "success@integrity")
-    except DomainError as exc:
-        db.session.rollback()
-        flash(exc.message(), "error@integrity")
-    return _back(code)
+    return _set_aside(code, release=False)
 
 
 @bp.post("/release")
 @login_required(*EDITORS)
 def release_responses(code: str) -> WerkzeugResponse:
     """Put quarantined responses back into the figures (logged)."""
+    return _set_aside(code, release=True)
+
+
+def _set_aside(code: str, release: bool) -> WerkzeugResponse:
+    """Quarantine or release the posted responses and say how many; a refusal says why."""
     unit, user = current_unit(code), staff_user()
+    ids, reason = ids_from(request.form), request.form.get("reason", "")
     try:
-        done = quarantine.release(db.session, unit, ids_from(request.form), actor=user.email,
-                                  reason=request.form.get("reason", ""))
+        if release:
+            n = len(quarantine.release(db.session, unit, ids, actor=user.email, reason=reason))
+            done = _("%(n)d responses released.", n=n)
+        else:
+            n = len(quarantine.quarantine(db.session, unit, ids, reason, actor=user.email,
+                                          by=user, kind=request.form.get("kind") or None))
+            done = _("%(n)d responses quarantined.", n=n)
         db.session.commit()
-        flash(_("%(n)d responses released.", n=len(done)), "success@integrity")
+        flash(done, "success@integrity")
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message(), "error@integrity")
@@ -120,16 +124,20 @@ def verify_form() -> str | WerkzeugResponse:
 
 @public_bp.get("/<code>")
 def verify_code(code: str) -> tuple[str, int] | str:
-    """A publication's verification: its digest and figures recomputed from stored data."""
+    """A publication's verification: its digest and figures recomputed from stored data (or
+    the cached verdict, while nothing it is computed from has changed: integrity/verdicts.py)."""
     pub = publications.find_by_code(db.session, code[:40])
     if pub is None:
         return render_template("integrity/verify.html", pub=None, code=code[:40],
                                differences=None), 404
-    differences = [(d.code, _(MESSAGES[d.code], **d.params))
-                   for d in publications.verify(db.session, pub)]
+    found = verdicts.verdict(db.session, pub, current_app.extensions.get("verdict_store"),
+                             current_app.config["SECRET_KEY"])
+    differences = [(d.code, _(MESSAGES[d.code], **d.params)) for d in found.differences]
     db.session.rollback()
-    return render_template("integrity/verify.html", pub=pub, code=code[:40],
-                           unit=db.session.get(Unit, pub.unit_id), differences=differences,
+    owner = owner_of(db.session, pub)
+    return render_template("integrity/verify.html", pub=pub, code=code[:40], owner=owner,
+                           public_url=public_url(pub, owner), differences=differences,
+                           checked_at=found.checked_at,
                            verification_code=publications.verification_code(pub.digest or ""))
 
 

@@ -97,11 +97,12 @@ def store(session: Session, kiosk: Kiosk, sub: KioskSubmission, saran_max: int) 
     instrument = styled(session, target.unit.id, sub.slug)
     checked, errors = check_submission(instrument, sub.fields, require_all=True,
                                        saran_max=saran_max)
+    problems = {field: str(msg) for field, msg in errors.items()}  # the API's English
     unknown = set(sub.fields) - set(instrument.codes) - set(PROFILE)
     if unknown:
-        errors["answers"] = "unknown element codes"
-    if errors:
-        raise PayloadError(errors)
+        problems["answers"] = "unknown element codes"
+    if problems:
+        raise PayloadError(problems)
     version_id = services.recorded_version_id(session, instrument)
     nonce = digest(f"kiosk:{kiosk.id}:{sub.submission_id}")
     try:

@@ -9,6 +9,7 @@ from .kiosk import Kiosk
 from .letterhead import Letterhead
 from .org import Counter, Service, Unit
 from .results import FollowUpItem, Publication, ServicePopulation
+from .rollup import RollupAnswer, RollupCell, RollupCross, RollupProfile
 from .survey import Answer, Response
 from .user import ROLES, StaffSession, User
 from .wbs import (
@@ -44,6 +45,10 @@ __all__ = [
     "Publication",
     "Quarantine",
     "Response",
+    "RollupAnswer",
+    "RollupCell",
+    "RollupCross",
+    "RollupProfile",
     "ServicePopulation",
     "Service",
     "ServiceTransactions",

@@ -22,6 +22,10 @@ class UnitGroup(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The unit that runs the group (a Mal Pelayanan Publik's managing office), if any: its staff
+    # see the group's figures on their dashboard and its editors publish them.
+    owner_unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("units.id", ondelete="SET NULL"), index=True)
 
     members: Mapped[list[UnitGroupMember]] = relationship(
         back_populates="group", cascade="all, delete-orphan", passive_deletes=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, UTCDateTime, utcnow
@@ -20,6 +20,8 @@ class InstrumentVersion(Base):
     version: Mapped[str] = mapped_column(String(32))
     checksum: Mapped[str] = mapped_column(String(64))
     definition: Mapped[str] = mapped_column(Text)
+    # Number of elements: a response answering this many is complete (roll-ups, alpha).
+    items: Mapped[int] = mapped_column(SmallInteger, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (UniqueConstraint("slug", "version", name="uq_instrument_versions_slug"),)

@@ -30,17 +30,30 @@ class ServicePopulation(Base):
     )
 
 
-def _scope_indexes(name: str, extra: str | None, flag: str | None) -> tuple[Index, Index]:
-    """Unique partial indexes over a publication's scope, with and without a service."""
-    scope = ["unit_id", "instrument_slug", "period_from", "period_to"]
+# What a publication covers: one unit (or one of its services), a unit with every unit below it
+# (its combined index), or a unit group (survey_app/unitgroups.py). Written here only.
+SCOPE_UNIT, SCOPE_SUBTREE, SCOPE_GROUP = "unit", "subtree", "group"
+PUBLICATION_SCOPES = (SCOPE_UNIT, SCOPE_SUBTREE, SCOPE_GROUP)
+PERIOD_KEY = ["instrument_slug", "period_from", "period_to"]
+# (suffix, columns before and after the period's, condition) of each partial unique index of a
+# scope's key.
+SCOPE_KEYS: tuple[tuple[str, list[str], list[str], str], ...] = (
+    ("_unit", ["unit_id", "scope"], [], "service_id IS NULL AND scope <> 'group'"),
+    ("_service", ["unit_id"], ["service_id"], "service_id IS NOT NULL"),
+    ("_group", ["group_id"], [], "scope = 'group'"),
+)
+
+
+def _scope_indexes(name: str, extra: str | None, flag: str | None) -> tuple[Index, ...]:
+    """Unique partial indexes over a publication's scope: a whole unit or its subtree (told
+    apart by `scope`), a service, a group."""
     tail = [extra] if extra else []
     indexes = []
-    for suffix, service, where in (("_unit", [], "service_id IS NULL"),
-                                   ("_service", ["service_id"], "service_id IS NOT NULL")):
+    for suffix, owner, after, where in SCOPE_KEYS:
         condition = text(f"{where} AND {flag}" if flag else where)
-        indexes.append(Index(name + suffix, *scope, *service, *tail, unique=True,
+        indexes.append(Index(name + suffix, *owner, *PERIOD_KEY, *after, *tail, unique=True,
                              sqlite_where=condition, postgresql_where=condition))
-    return indexes[0], indexes[1]
+    return tuple(indexes)
 
 
 class Publication(Base):
@@ -49,7 +62,12 @@ class Publication(Base):
     __tablename__ = "publications"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
+    # NULL only for a group's publication (scope "group"), which names its group instead.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
+    scope: Mapped[str] = mapped_column(String(8), default=SCOPE_UNIT,
+                                       server_default=SCOPE_UNIT)
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("unit_groups.id", ondelete="RESTRICT"), index=True)
     instrument_slug: Mapped[str] = mapped_column(String(32))
     service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"))
     period_from: Mapped[date] = mapped_column(Date)
@@ -74,10 +92,17 @@ class Publication(Base):
 
     __table_args__ = (
         CheckConstraint("revision >= 1", name="revision"),
+        CheckConstraint("scope IN ('unit', 'subtree', 'group')", name="scope"),
+        # A group's publication names the group and no unit; the others a unit and no group.
+        CheckConstraint("(scope = 'group' AND group_id IS NOT NULL AND unit_id IS NULL) OR "
+                        "(scope <> 'group' AND group_id IS NULL AND unit_id IS NOT NULL)",
+                        name="scope_owner"),
+        # Combined figures are over whole units: only a unit's own publication has a service.
+        CheckConstraint("scope = 'unit' OR service_id IS NULL", name="scope_service"),
         Index("ix_publications_unit", "unit_id", "instrument_slug", "period_from"),
         # One row per revision of a scope, and one current revision per scope. A NULL service
-        # (the whole unit) is a scope of its own: NULLs never collide in a unique index, hence
-        # a pair of partial indexes for each rule.
+        # (the whole unit) is a scope of its own, and so is a NULL unit (a group's): NULLs never
+        # collide in a unique index, hence partial indexes for each rule (SCOPE_KEYS).
         *_scope_indexes("uq_publications_revision", "revision", None),
         *_scope_indexes("uq_publications_current", None, "is_current"),
     )

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 import analysis
 import instruments
-from analysis.index import Weights
+from analysis.index import COMPAT_ELEMENTS, Weights
 
 from ..domain_errors import N_, NoData
 from ..models import Unit, UnitGroup
@@ -47,6 +47,7 @@ class CombinedReport:
     kind: str  # "subtree" or "group"
     report: IndexReport
     units: list[UnitFigure]
+    owner: Unit | UnitGroup | None = None  # what publishing the figure publishes for
 
     @property
     def mean_of_units(self) -> float | None:
@@ -89,39 +90,43 @@ def has_subunits(session: Session, unit: Unit) -> bool:
     return session.scalar(select(Unit.id).where(Unit.parent_id == unit.id).limit(1)) is not None
 
 
-def combined_selection(units: list[Unit], slug: str, period: Period) -> Selection:
+def combined_selection(units: list[Unit], slug: str, period: Period, *,
+                       include_quarantined: bool = False) -> Selection:
     """Responses of all `units` in the period, each unit by its own local dates."""
     by_tz: dict[str, list[int]] = defaultdict(list)
     for unit in units:
         by_tz[unit.tz].append(unit.id)
     scopes = tuple((tuple(ids), *period.utc_bounds(tz)) for tz, ids in sorted(by_tz.items()))
     first = scopes[0]
-    return Selection(units[0].id, slug, first[1], first[2], scopes=scopes)
+    # `days`: the period's local days, the same for every unit (each in its own calendar).
+    return Selection(units[0].id, slug, first[1], first[2], scopes=scopes,
+                     include_quarantined=include_quarantined, days=(period.start, period.end))
 
 
 def _result(counts: dict[str, dict[int, int]], slug: str, weights: str
             ) -> analysis.IndexResult | None:
     instrument = instruments.latest(slug)
     counts = {c: v for c, v in counts.items() if c in instrument.codes}
-    if not counts:
-        return None
-    try:
-        return analysis.compute_index(
-            counts, instrument.codes, weights=weights,
-            scale=(instrument.scale_min, instrument.scale_max),
-            conversion_factor=instrument.conversion_factor, categories=categories_of(instrument),
-            item_weights=declared_weights(instrument) if weights == Weights.EXACT else None)
-    except ValueError:  # compat weights need nine answered elements
-        return None
+    answered = sum(1 for v in counts.values() if any(v.values()))
+    if not answered or (weights == Weights.COMPAT and answered != COMPAT_ELEMENTS):
+        return None  # nothing answered, or compat weights without their nine elements
+    # Anything analysis refuses now is a bug here, not "no data": it reaches the error page.
+    return analysis.compute_index(
+        counts, instrument.codes, weights=weights,
+        scale=(instrument.scale_min, instrument.scale_max),
+        conversion_factor=instrument.conversion_factor, categories=categories_of(instrument),
+        item_weights=declared_weights(instrument) if weights == Weights.EXACT else None)
 
 
 def build_combined(session: Session, owner: Unit | UnitGroup, units: list[Unit], slug: str,
-                   period: Period, weights: str = Weights.EXACT) -> CombinedReport:
+                   period: Period, weights: str = Weights.EXACT, *,
+                   include_quarantined: bool = False) -> CombinedReport:
     """Pooled index over `units` with each unit's own figures; NoData when nothing answered."""
     instrument = instruments.latest(slug)
     if not units:
         raise NoData(N_("%(code)s has no units"), code=owner.code)
-    source: Grouped = grouped(session, combined_selection(units, slug, period), "unit_id")
+    sel = combined_selection(units, slug, period, include_quarantined=include_quarantined)
+    source: Grouped = grouped(session, sel, "unit_id")
     result = _result(source.total_counts(), slug, weights)
     if result is None:
         raise NoData(N_("no %(slug)s answers for %(code)s and its units from %(start)s to "
@@ -133,11 +138,12 @@ def build_combined(session: Session, owner: Unit | UnitGroup, units: list[Unit],
     report = IndexReport(
         stand_in, instrument, period, None, None, people.responses, result,
         confidence_interval(instrument, people.moments, weights),
-        analysis.sample_check(None, people.responses), people.moments, None)
+        analysis.sample_check(None, people.responses), people.moments, None,
+        include_quarantined=include_quarantined)
     figures = [UnitFigure(u, source.people[u.id].responses if u.id in source.people else 0,
                           _result(source.counts.get(u.id, {}), slug, weights)) for u in units]
     return CombinedReport(owner.code, owner.name, "subtree" if isinstance(owner, Unit) else
-                          "group", report, figures)
+                          "group", report, figures, owner)
 
 
 def subunit_box(session: Session, unit: Unit, f: Any) -> CombinedReport | None:

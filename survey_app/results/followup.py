@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import analysis
 
-from ..inputs import parse_int
 from ..models import FollowUpItem, Service, Unit
 from .period import Period
 from .report import IndexReport
@@ -18,15 +18,29 @@ PRIORITIES = 2  # monitoring asks for the two lowest elements
 FIELDS = ("program", "waktu", "penanggung_jawab")
 
 
-def plan_rows(form: Mapping[str, str]) -> dict[int, dict[str, str]]:
-    """The posted plan: `program-<row id>` and its two fields per row. Ids are ASCII digits
-    only: '²' passes `str.isdigit` but not `int` (a 500 before)."""
-    rows: dict[int, dict[str, str]] = {}
+@dataclass(frozen=True)
+class PlanRow:
+    """A row of the plan as the page shows it, stored or only pre-filled."""
+
+    priority: int
+    element_code: str
+    program: str = ""
+    waktu: str = ""
+    penanggung_jawab: str = ""
+
+
+def plan_rows(form: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """The posted plan: `program-<element code>` and its two fields per element.
+
+    Rows are keyed by the element's code, not a database id, so a page shown before anything
+    was stored posts the same names as one shown after, and a row never lands on another
+    element. Unknown codes are ignored by `update_plan`.
+    """
+    rows: dict[str, dict[str, str]] = {}
     for name in form:
-        prefix, _, raw = name.partition("-")
-        row_id = parse_int(raw) if prefix == "program" else None
-        if row_id is not None:
-            rows[row_id] = {field: form.get(f"{field}-{raw}", "") for field in FIELDS}
+        prefix, _, code = name.partition("-")
+        if prefix == "program" and code:
+            rows[code] = {field: form.get(f"{field}-{code}", "") for field in FIELDS}
     return rows
 
 
@@ -43,22 +57,36 @@ def plan_for(session: Session, unit: Unit, slug: str, period: Period,
     ))
 
 
-def ensure_plan(session: Session, report: IndexReport) -> list[FollowUpItem]:
-    """The period's plan, pre-filled with the lowest elements when none exists yet.
+def prefilled(report: IndexReport) -> list[PlanRow]:
+    """The period's lowest elements as empty plan rows (nothing is stored)."""
+    priorities = analysis.follow_up_priorities(list(report.result.elements), PRIORITIES)
+    return [PlanRow(rank, element.code) for rank, element in enumerate(priorities, start=1)]
 
-    Flushes new rows (they get their ids for the form); the caller decides whether to commit.
+
+def shown_plan(session: Session, report: IndexReport) -> tuple[list[PlanRow], bool]:
+    """The plan a page shows and whether it is stored: the stored rows, else the pre-filled
+    priorities. Reads only: a GET writes nothing."""
+    stored = plan_for(session, report.unit, report.instrument.slug, report.period, report.service)
+    if not stored:
+        return prefilled(report), False
+    return [PlanRow(row.priority, row.element_code, row.program, row.waktu,
+                    row.penanggung_jawab) for row in stored], True
+
+
+def ensure_plan(session: Session, report: IndexReport) -> list[FollowUpItem]:
+    """The period's stored plan, storing the pre-filled rows first when none exists yet.
+
+    For the writes only (saving the plan, publishing): flushes, the caller commits.
     """
     rows = plan_for(session, report.unit, report.instrument.slug, report.period, report.service)
     if rows:
         return rows
-    for rank, element in enumerate(
-        analysis.follow_up_priorities(list(report.result.elements), PRIORITIES), start=1
-    ):
+    for row in prefilled(report):
         session.add(FollowUpItem(
             unit_id=report.unit.id, instrument_slug=report.instrument.slug,
             service_id=report.service.id if report.service else None,
             period_from=report.period.start, period_to=report.period.end,
-            priority=rank, element_code=element.code,
+            priority=row.priority, element_code=row.element_code,
         ))
     session.flush()
     return plan_for(session, report.unit, report.instrument.slug, report.period, report.service)

@@ -1,18 +1,25 @@
-"""SQL aggregates behind every result: memory stays flat however many responses there are."""
+"""SQL aggregates behind every result: memory stays flat however many responses there are.
+
+A selection that carries its local days (`Selection.days`, set by every results surface) is read
+from the roll-ups (survey_app/rollups/); without them, or for what cannot be rolled up (saran,
+raw exports), from the responses and answers. `raw(sel)` is the same selection read from the
+answers: what the property tests and `rollups check` compare the roll-ups with.
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import Double, Select, and_, case, cast, exists, func, or_, select
+from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Answer, InstrumentVersion, Quarantine, Response
-from ..profile import EDUCATION, OCCUPATION, SEX
+from ..profile import AGE_BANDS, EDUCATION, OCCUPATION, SEX
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,8 @@ class Selection:
     # Several units (a parent's subtree, a unit group): (unit ids, start, end) per time zone,
     # each unit's period in its own local dates; replaces unit_id, start and end when set.
     scopes: tuple[tuple[tuple[int, ...], datetime, datetime], ...] = ()
+    # The period's first and last local day (each unit's own calendar): read from roll-ups.
+    days: tuple[date, date] | None = None
 
     def _place(self) -> list[Any]:
         if not self.scopes:
@@ -56,6 +65,25 @@ class Selection:
         return conditions
 
 
+# False reads every figure from the answers (an escape hatch; tests compare both paths).
+ROLLUPS = True
+
+
+def _from_rollups(sel: Selection) -> bool:
+    return ROLLUPS and sel.days is not None
+
+
+def raw(sel: Selection) -> Selection:
+    """The same selection, read from the answers instead of the roll-ups."""
+    return replace(sel, days=None)
+
+
+def _rollups() -> Any:
+    from ..rollups import read  # imports this module's types
+
+    return read
+
+
 def element_counts_query(sel: Selection) -> Select[Any]:
     """SELECT item_code, value, COUNT(*): the aggregate the index is computed from."""
     return (
@@ -68,6 +96,8 @@ def element_counts_query(sel: Selection) -> Select[Any]:
 
 def element_counts(session: Session, sel: Selection) -> dict[str, dict[int, int]]:
     """Answer counts per element code and value."""
+    if _from_rollups(sel):
+        return _rollups().element_counts_by(session, sel, None).get(None, {})
     counts: dict[str, dict[int, int]] = {}
     for code, value, n in session.execute(element_counts_query(sel)):
         counts.setdefault(code, {})[int(value)] = int(n)
@@ -78,6 +108,8 @@ def element_counts_by(session: Session, sel: Selection, by: str
                       ) -> dict[int | None, dict[str, dict[int, int]]]:
     """Answer counts per group ("service_id" or "counter_id"), element code and value: one pass
     for a whole comparison table instead of one query per service or counter."""
+    if _from_rollups(sel):
+        return _rollups().element_counts_by(session, sel, by)  # type: ignore[no-any-return]
     group = getattr(Response, by)
     counts: dict[int | None, dict[str, dict[int, int]]] = {}
     rows = session.execute(
@@ -141,36 +173,50 @@ class Respondents:
 
 
 def respondents(session: Session, sel: Selection) -> Respondents:
-    """One pass over the selection's responses: count, and the respondent-score moments.
-
-    The score is computed in float8 (`CAST(... AS DOUBLE PRECISION)`): a literal 1.0 would make
-    PostgreSQL go through NUMERIC for every row, about three times slower."""
-    return _respondents(session.execute(select(*_respondent_columns()).where(*sel.where())).one())
+    """One pass over the selection's responses: count, and the respondent-score moments."""
+    return respondents_by(session, sel, None).get(None, Respondents(0, 0, 0.0, 0.0))
 
 
-def _respondent_columns() -> list[Any]:
-    answered = Response.answer_count > 0
-    score = cast(Response.answer_sum, Double) / cast(Response.answer_count, Double)
-    return [func.count(), func.sum(case((answered, 1), else_=0)),
-            func.sum(case((answered, score))), func.sum(case((answered, score * score)))]
+def moments_of(rows: Sequence[tuple[int, int, int, int]]) -> Respondents:
+    """Respondents from (answer_count, responses, sum of answer_sum, sum of its squares) rows.
+
+    A respondent's score is answer_sum / answer_count, so the sums of scores and of their
+    squares are exact rationals of these integers: computed as fractions and rounded once, the
+    same figure whichever rows (cells or responses) they were summed from."""
+    responses = sum(n for _, n, _, _ in rows)
+    answered = sum(n for count, n, _, _ in rows if count > 0)
+    total = sum((Fraction(s, count) for count, _, s, _ in rows if count > 0), Fraction(0))
+    squares = sum((Fraction(q, count * count) for count, _, _, q in rows if count > 0),
+                  Fraction(0))
+    return Respondents(responses, answered, float(total), float(squares))
 
 
-def _respondents(row: Sequence[Any]) -> Respondents:
-    return Respondents(int(row[0]), int(row[1] or 0), float(row[2] or 0.0), float(row[3] or 0.0))
-
-
-def respondents_by(session: Session, sel: Selection, by: str) -> dict[int | None, Respondents]:
-    """`respondents` per group ("service_id" or "counter_id"), in one pass."""
-    group = getattr(Response, by)
-    rows = session.execute(select(group, *_respondent_columns()).where(*sel.where())
-                           .group_by(group))
-    return {row[0]: _respondents(row[1:]) for row in rows}
+def respondents_by(session: Session, sel: Selection, by: str | None
+                   ) -> dict[int | None, Respondents]:
+    """`respondents` per group ("service_id", "counter_id", "source"; None: the whole
+    selection under the key None), in one pass."""
+    if _from_rollups(sel):
+        found = _rollups().respondent_rows(session, sel, by)
+    else:
+        group = [getattr(Response, by)] if by else []
+        found = [(row[0] if by else None, *row[-4:]) for row in session.execute(
+            select(*group, Response.answer_count, func.count(), func.sum(Response.answer_sum),
+                   func.sum(Response.answer_sum * Response.answer_sum))
+            .where(*sel.where()).group_by(*group, Response.answer_count))]
+    rows: dict[Any, list[tuple[int, int, int, int]]] = {}
+    for key, count, n, total, squares in found:
+        rows.setdefault(key, []).append((int(count), int(n), int(total or 0), int(squares or 0)))
+    return {key: moments_of(part) for key, part in rows.items()}
 
 
 def item_moments(
     session: Session, sel: Selection, codes: Sequence[str]
 ) -> tuple[int, list[float], list[list[float]]]:
     """Complete cases: n, per-item sums and the matrix of sums of x_i * x_j (for alpha)."""
+    if _from_rollups(sel):
+        found = _rollups().item_moments(session, sel, codes)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
     pivot = (
         select(
             Answer.response_id,
@@ -198,8 +244,6 @@ def item_moments(
     return n, sums, cross
 
 
-AGE_BANDS = (("<20", 20), ("20-29", 30), ("30-39", 40), ("40-49", 50), ("50-59", 60),
-             ("60+", None))
 PROFILE_CODES = {"jenis_kelamin": tuple(SEX), "pendidikan": tuple(EDUCATION),
                  "pekerjaan": tuple(OCCUPATION)}
 
@@ -207,6 +251,9 @@ PROFILE_CODES = {"jenis_kelamin": tuple(SEX), "pendidikan": tuple(EDUCATION),
 def profile_counts(session: Session, sel: Selection) -> dict[str, dict[str, int]]:
     """Respondents by sex, education, occupation and age band (missing as '-'), in one pass of
     conditional counts over the selection instead of one GROUP BY per field."""
+    if _from_rollups(sel):
+        return _rollups().profile_counts(  # type: ignore[no-any-return]
+            session, sel, (*PROFILE_CODES, "usia"))
     columns: list[tuple[str, str, Any]] = []
     for name, codes in PROFILE_CODES.items():
         column = getattr(Response, name)

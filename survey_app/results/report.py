@@ -112,7 +112,8 @@ def selection(unit: Unit, slug: str, period: Period, service: Service | None = N
     """The response selection of a report (quarantined responses left out unless asked)."""
     start, end = period.utc_bounds(unit.tz)
     return Selection(unit.id, slug, start, end, service.id if service else None,
-                     counter.id if counter else None, include_quarantined=include_quarantined)
+                     counter.id if counter else None, include_quarantined=include_quarantined,
+                     days=(period.start, period.end))
 
 
 def where_of(unit: Unit, service: Service | None = None,

@@ -17,6 +17,7 @@ from analysis import Weights
 from ..domain_errors import NoData
 from ..integrity.sealing import seal_publication
 from ..models import Counter, FollowUpItem, Publication, Service, ServicePopulation, Unit, User
+from ..models.results import SCOPE_UNIT
 from .followup import ensure_plan
 from .period import Period
 from .queries import Grouped, Selection, grouped, profile_counts, suggestions
@@ -112,6 +113,16 @@ def saran_page(session: Session, sel: Selection, search: str | None, page: int) 
     return SaranPage(total, items, page, pages)
 
 
+def supersede(revisions: list[Publication], reason: str) -> Publication | None:
+    """The current revision of a scope, made not current; a new revision needs a reason."""
+    previous = revisions[-1] if revisions else None
+    if previous is not None and not reason.strip():
+        raise PublishError("this period is already published: give a reason to publish it again")
+    if previous is not None:
+        previous.is_current = False
+    return previous
+
+
 def publish_refusal(counter: Counter | None, weights: str) -> str | None:
     """Why this selection cannot be published, or None: publications are per unit or service
     (a counter's figures are not published), with exact weights only."""
@@ -191,10 +202,11 @@ def set_population(session: Session, unit: Unit, service: Service | None, period
     session.flush()
 
 
-def update_plan(session: Session, report: IndexReport, rows: dict[int, dict[str, str]]) -> None:
-    """Save program, waktu and penanggung jawab per plan row id."""
+def update_plan(session: Session, report: IndexReport, rows: dict[str, dict[str, str]]) -> None:
+    """Save program, waktu and penanggung jawab per element code of the plan, storing the
+    pre-filled plan first when none is stored yet; codes not in the plan are ignored."""
     for item in ensure_plan(session, report):
-        values = rows.get(item.id)
+        values = rows.get(item.element_code)
         if values is None:
             continue
         item.program = values.get("program", "")[:500].strip()
@@ -242,17 +254,18 @@ def public_profile(fig: dict[str, Any]) -> dict[str, dict[str, str]] | None:
 def publications_for(session: Session, unit: Unit, slug: str, period: Period,
                      service: Service | None) -> list[Publication]:
     """Every revision published for exactly this instrument, period and service (None: the
-    whole unit), oldest first."""
+    whole unit, without its sub-units), oldest first."""
     same_service = (Publication.service_id == service.id if service
                     else Publication.service_id.is_(None))
     return list(session.scalars(select(Publication).where(
-        Publication.unit_id == unit.id, Publication.instrument_slug == slug, same_service,
+        Publication.unit_id == unit.id, Publication.scope == SCOPE_UNIT,
+        Publication.instrument_slug == slug, same_service,
         Publication.period_from == period.start, Publication.period_to == period.end,
     ).order_by(Publication.revision)))
 
 
 def publications_of(session: Session, unit: Unit, current_only: bool = True) -> list[Publication]:
-    """A unit's publications, newest period first."""
+    """A unit's publications (its combined ones with sub-units too), newest period first."""
     stmt = select(Publication).where(Publication.unit_id == unit.id)
     if current_only:
         stmt = stmt.where(Publication.is_current.is_(True))
@@ -268,12 +281,8 @@ def publish(session: Session, report: IndexReport, user: User | None, reason: st
         raise NotPublishable(refusal)
     revisions = publications_for(session, report.unit, report.instrument.slug, report.period,
                                  report.service)
-    previous = revisions[-1] if revisions else None
+    previous = supersede(revisions, reason)
     reason = reason.strip()
-    if previous is not None and not reason:
-        raise PublishError("this period is already published: give a reason to publish it again")
-    if previous is not None:
-        previous.is_current = False
     publication = Publication(
         unit_id=report.unit.id, instrument_slug=report.instrument.slug,
         service_id=report.service.id if report.service else None,

@@ -16,10 +16,10 @@ from ..domain_errors import DomainError, NoData
 from ..inputs import parse_int
 from ..models import Unit
 from . import downloads, services
-from .combined import subunit_box
+from .combined_boxes import combined_context
 from .dashboard import dashboard_context, dashboard_report
 from .filters import Filters, presets, read_filters
-from .followup import ensure_plan, plan_rows
+from .followup import plan_rows, shown_plan
 from .report import IndexReport, build_report
 
 bp = Blueprint("results", __name__, url_prefix="/admin/units/<code>/results")
@@ -47,7 +47,7 @@ def dashboard(code: str) -> str:
     """The results dashboard."""
     unit = current_unit(code)
     f, ctx = _context(unit)
-    ctx["subunits"] = subunit_box(db.session, unit, f)
+    ctx.update(combined_context(db.session, unit, f))
     try:
         report = dashboard_report(db.session, unit, f)
     except NoData as exc:  # no answers, or compat weights without nine answered elements
@@ -110,10 +110,10 @@ def rtl(code: str) -> str | WerkzeugResponse:
         db.session.commit()
         flash(_("Follow-up plan saved."), "success")
         return redirect(url_for("results.rtl", code=unit.code, **f.args()))
-    plan = ensure_plan(db.session, report)
-    db.session.commit()  # the pre-filled plan is kept once shown: the form posts its row ids
+    plan, saved = shown_plan(db.session, report)
     return render_template("results/rtl.html", report=report, no_data=None, plan=plan,
-                           progress=services.plan_progress(db.session, report), **ctx)
+                           saved=saved, progress=services.plan_progress(db.session, report),
+                           **ctx)
 
 
 @bp.post("/publish")

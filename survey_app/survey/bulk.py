@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from instruments import Instrument
 
 from ..models import ImportBatch, Response, Unit
+from ..rollups.batch import add_rows as add_rollups
 from .services import instrument_version
 
 if TYPE_CHECKING:
@@ -88,6 +89,8 @@ def store_rows(session: Session, info: BatchInfo, rows: Sequence[CheckedRow],
         session.flush()
         base = (_pg_insert if dialect == "postgresql" else _sqlite_insert)
         base(session, info, version.id, batch.id, key, rows)
+        add_rollups(session, info.unit.id, _zone(session, info.unit.id, dialect), version.id,
+                    info.instrument.codes, rows, "paper")
         _audit(session, info, batch, len(rows))
         session.commit()
         held = time.perf_counter() - started
@@ -95,6 +98,16 @@ def store_rows(session: Session, info: BatchInfo, rows: Sequence[CheckedRow],
         session.rollback()
         raise
     return ImportResult(len(rows), batch.id, held)
+
+
+def _zone(session: Session, unit_id: int, dialect: str) -> str:
+    """The unit's time zone as of this transaction: on PostgreSQL held FOR SHARE, so a time-zone
+    change (which rebuilds the unit's roll-ups) waits for this import to commit; on SQLite this
+    transaction already holds the only write lock."""
+    query = select(Unit.tz).where(Unit.id == unit_id)
+    if dialect == "postgresql":
+        query = query.with_for_update(read=True)
+    return str(session.execute(query).scalar_one())
 
 
 def _audit(session: Session, info: BatchInfo, batch: ImportBatch, count: int) -> None:

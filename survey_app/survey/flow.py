@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 import instruments
 from instruments import Instrument
 
+from ..domain_errors import N_, DomainError
 from ..models import Counter, InstrumentOption, Service, Unit
 from .cache import page_cache
 from .services import Target
@@ -15,8 +16,8 @@ from .services import Target
 ORDER = ("ikm", "ipk", "spkp", "spak")  # how a chosen set is ordered on the respondent's phone
 
 
-class FlowError(ValueError):
-    """A survey flow or style that cannot be set as asked."""
+class FlowError(DomainError):
+    """A survey flow or style that cannot be set as asked (worded where it is shown)."""
 
 
 def flow_for(target: Target) -> list[str]:
@@ -37,9 +38,9 @@ def normalise(slugs: list[str]) -> str:
     """Validated, ordered, comma-joined slugs."""
     unknown = sorted(set(slugs) - set(instruments.available()))
     if unknown:
-        raise FlowError(f"unknown instrument(s): {', '.join(unknown)}")
+        raise FlowError(N_("unknown instrument(s): %(names)s"), names=", ".join(unknown))
     if not slugs:
-        raise FlowError("choose at least one survey")
+        raise FlowError(N_("choose at least one survey"))
     known = [s for s in ORDER if s in slugs] + sorted(set(slugs) - set(ORDER))
     return ",".join(known)
 
@@ -48,7 +49,7 @@ def set_flow(session: Session, item: Service | Counter, slugs: list[str] | None)
     """Set the instruments of a service, or of a counter (None: as its service)."""
     if slugs is None:
         if isinstance(item, Service):
-            raise FlowError("a service must offer at least one survey")
+            raise FlowError(N_("a service must offer at least one survey"))
         item.instrument_slugs = None
     else:
         item.instrument_slugs = normalise(slugs)
@@ -59,7 +60,8 @@ def set_flow(session: Session, item: Service | Counter, slugs: list[str] | None)
 def set_style(session: Session, unit: Unit, slug: str, style: str) -> None:
     """Choose the label style a unit uses for an instrument."""
     if style not in instruments.latest(slug).style_names:
-        raise FlowError(f"unknown label style {style!r} for {slug}")
+        raise FlowError(N_("unknown label style %(style)s for %(slug)s"), style=repr(style),
+                        slug=slug)
     option = session.scalar(select(InstrumentOption).where(
         InstrumentOption.unit_id == unit.id, InstrumentOption.instrument_slug == slug))
     if option is None:

@@ -9,8 +9,6 @@ Rows are turned into the contract's row shape and then checked exactly as the pa
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -19,17 +17,27 @@ from datetime import datetime, timedelta, timezone
 
 from instruments import Instrument
 
+from ..domain_errors import N_, Msg
 from ..models import Unit
 from ..profile import PROFILE_FIELDS
 from .importer import (
+    BadValue,
     CheckedRow,
+    Coded,
+    Column,
     ImportFailed,
     RowChecker,
+    at_column,
+    at_line,
     check_records,
     raise_problems,
+    read_csv,
+    wrong_width,
 )
 
 DATE_ORDERS = ("dmy", "mdy", "ymd")
+DATE_ORDER_LABELS = {"dmy": N_("day/month/year"), "mdy": N_("month/day/year"),
+                     "ymd": N_("year-month-day")}
 TARGETS_FIXED = ("submitted_at", "service", "saran", *PROFILE_FIELDS)
 PREVIEW_ROWS = 5
 _SPACES = re.compile(r"\s+")
@@ -80,56 +88,60 @@ class FormMapping:
         return cls(dict(data["columns"]), data.get("date_order", "dmy"), data.get("service"),
                    {k: dict(v) for k, v in (data.get("values") or {}).items()})
 
-    def problems(self, header: Sequence[str], instrument: Instrument) -> list[str]:
+    def problems(self, header: Sequence[str], instrument: Instrument) -> list[Msg]:
         """What makes this mapping unusable for this header, as line-1 problems."""
         allowed = {*TARGETS_FIXED, *instrument.codes, ""}
         out = []
+
+        def names(values: Sequence[str]) -> str:
+            return ", ".join(values)
+
         missing = [h for h in header if h not in self.columns]
         if missing:
-            out.append(f"line 1: column(s) not in the mapping: {', '.join(missing)}")
+            out.append(at_line(1, Msg(N_("column(s) not in the mapping: %(names)s"),
+                                      names=names(missing))))
         bad = sorted({t for t in self.columns.values() if t not in allowed})
         if bad:
-            out.append(f"line 1: unknown target(s): {', '.join(bad)}")
+            out.append(at_line(1, Msg(N_("unknown target(s): %(names)s"), names=names(bad))))
         targets = [self.columns.get(h, "") for h in header]
         twice = sorted({t for t in targets if t and targets.count(t) > 1})
         if twice:
-            out.append(f"line 1: mapped from more than one column: {', '.join(twice)}")
+            out.append(at_line(1, Msg(N_("mapped from more than one column: %(names)s"),
+                                      names=ColumnList(twice))))
         need = ["submitted_at", *([] if self.service else ["service"])]
         lacking = [t for t in need if t not in targets]
         if lacking:
-            out.append(f"line 1: no column for: {', '.join(lacking)}")
+            out.append(at_line(1, Msg(N_("no column for: %(names)s"),
+                                      names=ColumnList(lacking))))
         if not any(t in instrument.codes for t in targets):
-            out.append("line 1: no column is mapped to an element")
+            out.append(at_line(1, Msg(N_("no column is mapped to an element"))))
         if self.date_order not in DATE_ORDERS:
-            out.append(f"date order must be one of {', '.join(DATE_ORDERS)}")
+            out.append(Msg(N_("date order must be one of %(names)s"), names=names(DATE_ORDERS)))
         return out
+
+
+class ColumnList(Msg):
+    """Several columns named in one problem, each as `Column` words it."""
+
+    def __init__(self, codes: Sequence[str]) -> None:
+        super().__init__(", ".join(codes))
+        self.codes = list(codes)
+
+    def message(self) -> str:
+        """The columns' labels in the request's language."""
+        return ", ".join(Column(c).message() for c in self.codes)
 
 
 def read_table(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     """Header and records (with their physical line) of a CSV, `;` CSV or TSV export."""
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = [h.strip() for h in next(reader, [])]
-    except csv.Error as exc:
-        raise ImportFailed([f"line {reader.line_num}: not readable as CSV ({exc})"]) from None
+    # A form export's trailing rows of empty cells are no records.
+    header, records = read_csv(text, delimiter, max_rows=None,
+                               skip=lambda fields: not any(f.strip() for f in fields))
     if not any(header):
-        raise ImportFailed(["line 1: the file is empty or has no header row"])
-
-    def records() -> Iterator[tuple[int, list[str]]]:
-        try:
-            while True:
-                start = reader.line_num + 1
-                fields = next(reader, None)
-                if fields is None:
-                    return
-                if any(f.strip() for f in fields):
-                    yield start, fields
-        except csv.Error as exc:
-            raise ImportFailed([f"line {reader.line_num}: not readable as CSV ({exc})"]) from None
-
-    return header, records()
+        raise ImportFailed([at_line(1, Msg(N_("the file is empty or has no header row")))])
+    return header, records
 
 
 def guess_mapping(header: Sequence[str], instrument: Instrument, unit: Unit) -> FormMapping:
@@ -195,6 +207,10 @@ def label_values(instrument: Instrument) -> dict[str, dict[str, int]]:
     return out
 
 
+def _order(order: str) -> Coded:
+    return Coded(order, DATE_ORDER_LABELS.get(order))
+
+
 def parse_form_time(raw: str, order: str) -> str:
     """The form's timestamp as the contract's ISO text (local time); ValueError naming it."""
     text = raw.strip()
@@ -203,8 +219,9 @@ def parse_form_time(raw: str, order: str) -> str:
         try:
             return datetime.fromisoformat(text).isoformat()
         except ValueError:
-            raise ValueError(f"submitted_at {text[:40]!r} is not a date and time in the form's "
-                             f"format ({order})") from None
+            raise BadValue(N_("%(column)s %(value)s is not a date and time in the form's "
+                              "format (%(order)s)"), column=Column("submitted_at"),
+                           value=repr(text[:40]), order=_order(order)) from None
     a, b, c, hh, mm, ss, ampm, sign, oh, om = found.groups()
     if order == "ymd" or len(a) == 4:
         y, m, d = a, b, c
@@ -221,8 +238,9 @@ def parse_form_time(raw: str, order: str) -> str:
             offset = timedelta(hours=int(oh), minutes=int(om or 0))
             value = value.replace(tzinfo=timezone(offset if sign == "+" else -offset))
     except ValueError:
-        raise ValueError(f"submitted_at {text[:40]!r} is not a date in the order "
-                         f"{order}") from None
+        raise BadValue(N_("%(column)s %(value)s is not a date in the order %(order)s"),
+                       column=Column("submitted_at"), value=repr(text[:40]),
+                       order=_order(order)) from None
     return value.isoformat(sep=" ")
 
 
@@ -231,7 +249,7 @@ class RowConverter:
 
     def __init__(self, mapping: FormMapping, header: Sequence[str], instrument: Instrument,
                  unit: Unit) -> None:
-        self.mapping, self.header = mapping, list(header)
+        self.mapping, self.header, self.instrument = mapping, list(header), instrument
         self.targets = [mapping.columns.get(h, "") for h in header]
         self.labels = label_values(instrument)
         for target, extra in mapping.values.items():
@@ -245,30 +263,30 @@ class RowConverter:
         names.update({fold(k): v for k, v in mapping.values.get("service", {}).items()})
         self.services = names
 
-    def convert(self, fields: Sequence[str]) -> tuple[dict[str, str], list[str]]:
+    def convert(self, fields: Sequence[str]) -> tuple[dict[str, str], list[Msg]]:
         """The contract row and the problems of converting it."""
         row: dict[str, str] = {}
-        problems: list[str] = []
+        problems: list[Msg] = []
         if len(fields) != len(self.header):
-            return row, [f"wrong number of fields ({len(fields)}, the header has "
-                         f"{len(self.header)})"]
+            return row, [wrong_width(len(fields), len(self.header))]
         if self.mapping.service:
             row["service"] = self.mapping.service
         for target, raw in zip(self.targets, fields, strict=True):
             if not target:
                 continue
             if "\x00" in raw:
-                return row, ["contains a NUL character"]
+                return row, [Msg(N_("contains a NUL character"))]
             value = raw.strip()
             if target == "submitted_at":
                 try:
                     row[target] = parse_form_time(value, self.mapping.date_order)
-                except ValueError as exc:
-                    problems.append(str(exc))
+                except BadValue as exc:
+                    problems.append(exc.msg)
             elif target in self.labels:
                 if value and fold(value) not in self.labels[target]:
-                    problems.append(f"{target}: answer {value[:40]!r} is not one of the "
-                                    "element's labels (add it to the mapping)")
+                    problems.append(at_column(target, Msg(N_(
+                        "answer %(value)s is not one of the element's labels (add it to the "
+                        "mapping)"), value=repr(value[:40])), self.instrument))
                 row[target] = str(self.labels[target].get(fold(value), "")) if value else ""
             elif target == "service":
                 row[target] = self.services.get(fold(value), value)
@@ -289,7 +307,7 @@ class Preview:
     header: list[str]
     mapping: FormMapping
     rows: list[tuple[int, dict[str, str]]]
-    problems: list[str]
+    problems: list[Msg]
     count: int
 
 
@@ -304,7 +322,7 @@ def check_form(unit: Unit, instrument: Instrument, text: str, mapping: FormMappi
             return [], Preview(header, mapping, [], head_problems, 0)
         raise ImportFailed(head_problems)
     converter = RowConverter(mapping, header, instrument, unit)
-    problems: list[tuple[int, str]] = []
+    problems: list[tuple[int, Msg]] = []
     shown: list[tuple[int, dict[str, str]]] = []
     count = [0]
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from instruments import Instrument
 
+from ..domain_errors import N_, Msg
 from ..models import ImportMapping, Unit, utcnow
 from .bulk import BatchInfo, ImportResult, store_rows
 from .formimport import FormMapping, Preview, check_form
@@ -46,8 +47,9 @@ def import_form(session: Session, unit: Unit, instrument: Instrument, text: str,
     """Import an export with the unit's SAVED mapping: every row or none (ImportFailed)."""
     mapping = saved_mapping(session, unit, instrument.slug)
     if mapping is None:
-        raise ImportFailed([f"no saved column mapping for {unit.code} ({instrument.slug}): "
-                            "check and save one first"])
+        raise ImportFailed([Msg(N_("no saved column mapping for %(unit)s (%(survey)s): check "
+                                   "and save one first"), unit=unit.code,
+                                survey=instrument.slug)])
     rows, _ = check_form(unit, instrument, text, mapping, saran_max)
     digest = file_sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
     return store_rows(session, BatchInfo(unit, instrument, actor, digest, "form"), rows,

@@ -26,6 +26,7 @@ from ..models import (
     utcnow,
 )
 from ..orgs import find_counter, find_service, find_unit
+from ..rollups import single as rollup_single
 from .validation import Submission
 
 
@@ -101,7 +102,8 @@ def instrument_version(session: Session, instrument: Instrument) -> InstrumentVe
     if row is None:
         _, text, checksum = instruments.available()[instrument.slug][instrument.version]
         row = InstrumentVersion(
-            slug=instrument.slug, version=instrument.version, checksum=checksum, definition=text
+            slug=instrument.slug, version=instrument.version, checksum=checksum, definition=text,
+            items=len(instrument.codes),
         )
         session.add(row)
         session.flush()
@@ -177,14 +179,15 @@ def _answers_insert(count: int) -> TextClause:
 
 @cache
 def _response_with_answers(count: int, columns: tuple[str, ...]) -> TextClause:
-    """PostgreSQL: the response and its answers in ONE statement (a data-modifying CTE), which
-    is atomic on its own, so it runs in autocommit: one round trip instead of BEGIN, two
-    INSERTs and COMMIT. `columns` are the keys of the values a submit stores (one list of the
-    response's columns: `store_web_response`'s dict)."""
+    """PostgreSQL: the response, its answers and their roll-ups in ONE statement (data-modifying
+    CTEs), which is atomic on its own, so it runs in autocommit: one round trip instead of
+    BEGIN, several statements and COMMIT. `columns` are the keys of the values a submit stores
+    (one list of the response's columns: `store_web_response`'s dict)."""
     names = ", ".join(columns)
     params = ", ".join(f":{c}" for c in columns)
     return text(
-        f"WITH r AS (INSERT INTO responses ({names}) VALUES ({params}) RETURNING id) "  # noqa: S608
+        f"WITH r AS (INSERT INTO responses ({names}) VALUES ({params}) RETURNING id), "  # noqa: S608
+        f"{rollup_single.pg_ctes(count)} "
         "INSERT INTO answers (response_id, item_code, value) "
         f"SELECT r.id, a.code, a.value FROM r, (VALUES {_answer_rows(count)}) AS a (code, value)"
     )
@@ -219,14 +222,19 @@ def store_web_response(
         answers[f"c{i}"], answers[f"v{i}"] = code, value
     bind = session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
+    new = rollup_single.NewResponse(
+        target.unit.id, target.unit.tz, target.service.id,
+        target.counter.id if target.counter else None, version_id, channel, when,
+        tuple(sub.answers.items()), (sub.jenis_kelamin, sub.usia, sub.pendidikan, sub.pekerjaan))
     try:
         if engine.dialect.name == "postgresql":
+            statement = _response_with_answers(len(sub.answers), tuple(values))
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(_response_with_answers(len(sub.answers), tuple(values)),
-                             {**values, **answers})
+                conn.execute(statement, {**values, **answers, **new.params()})
         else:
             rid = session.execute(_RESPONSE_INSERT, values).scalar_one()
             session.execute(_answers_insert(len(sub.answers)), {"rid": rid, **answers})
+            rollup_single.add_sqlite(session, new)
             session.commit()
     except IntegrityError as exc:
         session.rollback()

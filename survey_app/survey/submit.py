@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from analysis.integrity.model import duration_bucket
 from instruments import Instrument
 
+from ..domain_errors import Msg
 from ..ratelimit import CounterStore, allow
 from . import services, tokens
 from .services import Target
@@ -47,9 +48,9 @@ class InvalidToken(SubmitError):
 
 
 class InvalidAnswers(SubmitError):
-    """Answers to correct; `errors` by field name."""
+    """Answers to correct; `errors` by field name (`Msg`, worded by the page)."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    def __init__(self, errors: dict[str, Msg]) -> None:
         super().__init__(sorted(errors))
         self.errors = errors
 

@@ -37,6 +37,7 @@ from ..profile import EDUCATION, OCCUPATION, SEX
 from . import page, services, submit, tokens
 from .cache import page_cache
 from .flow import flow_for, styled
+from .validation import worded
 
 bp = Blueprint("survey", __name__, url_prefix="/s")
 DB_DOWN = (SQLAlchemyError,)
@@ -209,7 +210,7 @@ def submit_form(unit: str, service: str, counter: str | None
         message = _("This form has expired or was already used. Please open the survey again.")
         return render_template("errors/error.html", code=400, message=message), 400
     except submit.InvalidAnswers as exc:
-        return here.again(data, errors=exc.errors), 422
+        return here.again(data, errors=worded(exc.errors)), 422
     except submit.AlreadyStored:
         return _done(_thanks_url(here.target, repeated=True))
     except submit.StoreUnavailable:

@@ -1,8 +1,10 @@
 """ZI rule sets as data files, validated on load.
 
 Every number in a rule file (pengungkit maximum, area and component weights, target thresholds,
-the survey conversion) carries `source` (where it comes from) and `confirmed` (whether that was
-checked against the regulation's own text); the ZI page lists the unconfirmed ones.
+the survey conversion) carries `source` (where it comes from, in Bahasa Indonesia), `source_en`
+(the same in English: the rule files are data, not gettext catalogs, so they carry both languages)
+and `confirmed` (whether that was checked against the regulation's own text); the ZI page lists
+the unconfirmed ones.
 """
 
 from __future__ import annotations
@@ -49,16 +51,23 @@ class NumberSource:
     confirmed: bool
     kind: str = "weight"  # "weight", "target" or "conversion"
     bases: tuple[tuple[str, float], ...] = ()
+    source_en: str = ""
+
+    def source_in(self, lang: str) -> str:
+        """The source note in a page language ("id" or "en")."""
+        return self.source_en if lang == "en" and self.source_en else self.source
 
 
 def _sources(data: dict[str, Any]) -> tuple[NumberSource, ...]:
     """Each number with its source; KeyError when one does not name it."""
     def one(what: str, value: float | None, entry: dict[str, Any], kind: str = "weight",
             text: str = "", bases: tuple[tuple[str, float], ...] = ()) -> NumberSource:
-        if not str(entry["source"]).strip() or not isinstance(entry["confirmed"], bool):
-            raise ValueError(f"{what}: source must be a text and confirmed true or false")
-        return NumberSource(what, value, text, str(entry["source"]), entry["confirmed"], kind,
-                            bases)
+        texts = (str(entry["source"]).strip(), str(entry["source_en"]).strip())
+        if not all(texts) or not isinstance(entry["confirmed"], bool):
+            raise ValueError(f"{what}: source and source_en must be texts and confirmed true or "
+                             "false")
+        return NumberSource(what, value, text, texts[0], entry["confirmed"], kind, bases,
+                            texts[1])
 
     out = [one("pengungkit", float(data["pengungkit_max"]), data["pengungkit"])]
     out += [one(a["name"], float(a["weight"]), a) for a in data["areas"]]

@@ -39,5 +39,8 @@ files = st.lists(
 HEADER_VALUES = NASTY + ["a" * 64 + ".example", "x" * 300, "[::1]", "host:99999", "ex ample",
                          "id", "en", "id-ID,id;q=0.9", "*;q=0", "text/html; charset=klingon",
                          "multipart/form-data; boundary=", "192.0.2.1, 198.51.100.2"]
-header_value = st.one_of(st.sampled_from(HEADER_VALUES), safe_text.map(
-    lambda s: s.replace("\n", " ").replace("\r", " ")))
+# A line break cannot reach the app inside a header (HTTP ends the header there, and the test
+# client refuses to build such a request), so header values leave them out.
+header_value = st.one_of(
+    st.sampled_from([v for v in HEADER_VALUES if not set(v) & {"\r", "\n"}]),
+    safe_text.map(lambda s: s.replace("\n", " ").replace("\r", " ")))

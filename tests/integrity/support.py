@@ -17,6 +17,7 @@ import instruments
 from analysis.integrity import Response as Record
 from analysis.integrity.synthetic import clean_responses
 from survey_app.models import Answer, Counter, InstrumentVersion, Response, Service, Unit
+from survey_app.rollups import maintain as rollups
 from survey_app.survey import services as survey_services
 from tests.helpers import IKM_CODES, full_answers, make_unit, open_form
 
@@ -64,6 +65,7 @@ def store_records(session: Session, unit: Unit, records: Sequence[Record]) -> li
                    for c, v in answers.items()]
     if answer_rows:
         session.execute(insert(Answer), answer_rows)
+    rollups.add(session, rollups.for_ids(ids))  # Core inserts: the roll-ups are ours to keep
     session.commit()
     return ids
 

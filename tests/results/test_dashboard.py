@@ -115,23 +115,30 @@ def test_analyst_cannot_change_anything(runner, session, client, tmp_path):
 def test_follow_up_plan_prefilled_with_two_lowest_and_saved(runner, session, client, tmp_path):
     setup(runner, session, client, tmp_path)
     page = client.get(f"/admin/units/U1/results/rtl?{Q1}").get_data(as_text=True)
-    plan = session.scalars(select(FollowUpItem).order_by(FollowUpItem.priority)).all()
+    codes = re.findall(r'name="program-(\w+)"', page)
     # lowest NRR: pengaduan (6*1+3)/7, then biaya (6*2+3)/7
-    assert [p.element_code for p in plan] == ["pengaduan", "biaya"]
+    assert codes == ["pengaduan", "biaya"]
     data = {"csrf_token": csrf(page)}
-    for item in plan:
-        data |= {f"program-{item.id}": f"Program {item.element_code}",
-                 f"waktu-{item.id}": "April 2026", f"penanggung_jawab-{item.id}": "Kasubag"}
+    for code in codes:
+        data |= {f"program-{code}": f"Program {code}",
+                 f"waktu-{code}": "April 2026", f"penanggung_jawab-{code}": "Kasubag"}
     assert client.post(f"/admin/units/U1/results/rtl?{Q1}", data=data).status_code == 302
     session.expire_all()
-    assert [p.program for p in session.scalars(select(FollowUpItem)
-                                               .order_by(FollowUpItem.priority))] == [
-        "Program pengaduan", "Program biaya"]
+    plan = session.scalars(select(FollowUpItem).order_by(FollowUpItem.priority)).all()
+    assert [(p.priority, p.element_code, p.program) for p in plan] == [
+        (1, "pengaduan", "Program pengaduan"), (2, "biaya", "Program biaya")]
+
+
+def save_plan(client, query: str, **programs: str) -> None:
+    """Post the RTL form of `query` with a program per element code."""
+    page = client.get(f"/admin/units/U1/results/rtl?{query}").get_data(as_text=True)
+    data = {"csrf_token": csrf(page)} | {f"program-{c}": p for c, p in programs.items()}
+    assert client.post(f"/admin/units/U1/results/rtl?{query}", data=data).status_code == 302
 
 
 def test_next_period_shows_whether_planned_elements_improved(runner, session, client, tmp_path):
     setup(runner, session, client, tmp_path)
-    client.get(f"/admin/units/U1/results/rtl?{Q1}")  # creates the Q1 plan
+    save_plan(client, Q1, pengaduan="Kotak saran")  # stores the Q1 plan, both rows
     load(runner, tmp_path, ["2026-04-10,S1,L,SMA,4,4,4,4,4,4,4,4,4,"], name="q2.csv")
     page = client.get("/admin/units/U1/results/rtl?period=2026-Q2").get_data(as_text=True)
     assert page.count("membaik") + page.count("improved") == 2

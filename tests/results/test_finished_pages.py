@@ -30,7 +30,7 @@ def test_the_warnings_go_once_the_plan_is_filled_and_the_sample_is_enough(runner
                                                                            client, tmp_path):
     setup(runner, session, client, tmp_path)
     rtl = client.get(f"/admin/units/U1/results/rtl?{Q1}").get_data(as_text=True)
-    ids = re.findall(r'name="program-(\d+)"', rtl)
+    ids = re.findall(r'name="program-(\w+)"', rtl)
     assert ids
     client.post(f"/admin/units/U1/results/rtl?{Q1}", data={
         "csrf_token": csrf(rtl), **{f"program-{i}": "Papan informasi baru" for i in ids},

@@ -93,7 +93,15 @@ def test_admin_sets_flow_and_label_style(client, session):
     bad = client.post("/admin/units/U1/instruments",
                       data={"csrf_token": token, "service": "S1", "slugs": ["nope"]})
     assert bad.status_code == 302
-    assert "unknown instrument(s): nope" in client.get("/admin/units/U1").get_data(as_text=True)
+    page = client.get("/admin/units/U1").get_data(as_text=True)
+    assert "survei tidak dikenal: nope" in page and "unknown instrument" not in page
+    client.get("/admin/units/U1?lang=en")  # the language is remembered for the next request
+    client.post("/admin/units/U1/styles", data={"csrf_token": token, "ipk": "nope"})
+    page = client.get("/admin/units/U1").get_data(as_text=True)
+    assert "unknown label style &#39;nope&#39; for ipk" in page  # worded in the page's language
+    client.get("/admin/units/U1?lang=id")
+    client.post("/admin/units/U1/styles", data={"csrf_token": token, "nope": "setuju"})
+    assert "Survei tidak dikenal." in client.get("/admin/units/U1").get_data(as_text=True)
 
 
 def test_analyst_cannot_change_flows(client, session):

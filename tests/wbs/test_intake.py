@@ -183,7 +183,8 @@ def test_pages_show_dates_in_the_units_time_zone(app, client, session):
     assert "2026-03-01" not in page and "2026-03-03" not in page
     officer = app.test_client()
     assert login_officer(officer, session, "petugas@u1.go.id", totp).status_code == 302
-    assert "<td>2 Maret 2026</td>" in officer.get("/wbs/officer/").get_data(as_text=True)
+    queue = officer.get("/wbs/officer/").get_data(as_text=True)
+    assert '<td data-label="Diterima">2 Maret 2026</td>' in queue
     rid = only_report(session).id
     assert "Diterima 2 Maret 2026" in officer.get(f"/wbs/officer/cases/{rid}").get_data(
         as_text=True)

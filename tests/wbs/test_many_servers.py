@@ -1,6 +1,7 @@
 """Two app servers (separate processes, separate instance folders) on one PostgreSQL (and Redis
 when TEST_REDIS_URL is set): a report with evidence taken by one is read, evidence included, by
-an officer on the other, and neither server keeps a file."""
+an officer on the other, and neither server keeps a file; a survey answered on one shows on the
+dashboard the other serves."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pyotp
 import pytest
@@ -27,7 +30,9 @@ from PIL import Image
 from survey_app.orgs import find_unit
 from survey_app.wbs.config import WbsConfig
 from survey_app.wbs.officer import accounts as officers
-from tests.helpers import make_unit
+from tests.admin.support import PASSWORD as STAFF_PASSWORD
+from tests.admin.support import make_user
+from tests.helpers import form_tokens, full_answers, make_unit
 from tests.wbs.support import PASSWORD, SECRET, jpeg_with_gps, report_data
 
 pytestmark = pytest.mark.skipif(
@@ -208,3 +213,28 @@ def test_a_report_taken_by_one_server_is_read_with_its_evidence_on_another(app, 
 
     for server in servers:  # nothing kept on either server's disk
         assert [p.name for p in server.instance.rglob("*")] == []
+
+
+def test_a_survey_answered_on_one_server_shows_on_the_dashboard_of_the_other(app, session,
+                                                                            servers):
+    a, b = servers
+    unit = make_unit(session, "U1")
+    make_user(session, "staf@u1.go.id", "unit_admin", unit)
+    citizen = Browser()
+    status, page = citizen.get(a.origin + "/s/U1/S1")
+    assert status == 200
+    fields = {**form_tokens(page.decode()), **full_answers(4)}
+    status, thanks = citizen.post(a.origin + "/s/U1/S1", fields)
+    assert status == 200, thanks.decode()[:2000]
+
+    staff = Browser()
+    _status, login = staff.get(b.origin + "/admin/login")
+    status, _page = staff.post(b.origin + "/admin/login", {
+        "email": "staf@u1.go.id", "password": STAFF_PASSWORD,
+        "csrf_token": _hidden(login, "csrf_token")})
+    assert status == 200
+    year = datetime.now(UTC).astimezone(ZoneInfo(unit.tz)).year
+    status, dash = staff.get(b.origin + f"/admin/units/U1/results/?period={year}")
+    assert status == 200
+    big = re.search(rb'<p class="big">([0-9.,]+)', dash)
+    assert big is not None and big.group(1) == b"100,00", dash.decode()[:3000]

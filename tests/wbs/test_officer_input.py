@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from survey_app.models import WbsMessage
+from survey_app.wbs import audit
 from survey_app.wbs.reporter import services as followup
 from tests.wbs.support import (
     PASSWORD,
@@ -48,6 +49,23 @@ def test_assigning_an_officer_of_another_channel(app, session, client, officer):
     stranger, _ = make_officer(app, session, "U2")
     resp = _post(client, f"/wbs/officer/cases/{officer}/assign", officer=str(stranger.id))
     assert "Pilih petugas kanal ini" in resp.get_data(as_text=True)
+    assert only_report(session).assignee_id is None
+
+
+def test_a_fault_while_assigning_is_not_read_as_a_wrong_choice(app, session, client, officer,
+                                                               monkeypatch):
+    colleague, _ = make_officer(app, session, email="rekan@u1.go.id", by=EMAIL,
+                                create_unit=False)
+
+    def broken(*args, **kwargs):
+        raise ValueError("a bug in the audit log")
+
+    token = csrf_token(client, "/wbs/officer/")
+    monkeypatch.setattr(audit, "record", broken)
+    resp = client.post(f"/wbs/officer/cases/{officer}/assign",
+                       data={"officer": str(colleague.id), "csrf_token": token})
+    assert resp.status_code == 500  # the error page, not "choose an officer of this channel"
+    assert "Pilih petugas" not in resp.get_data(as_text=True)
     assert only_report(session).assignee_id is None
 
 

@@ -7,12 +7,14 @@ import tomllib
 import zipfile
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import select
 
 from analysis.hasil import survey_points
 from survey_app.models import HasilInput
 from survey_app.zi.rules import RULES_DIR, _parse, rule_sets
 from tests.admin.support import login, make_user
+from tests.text_language import is_english, is_indonesian
 from tests.zi.test_hasil import hasil, surveys  # noqa: F401 - the fixture
 
 URL = "/admin/units/U1/zi/?year=2026"
@@ -30,6 +32,9 @@ def test_every_number_in_every_rule_file_cites_a_source():
                    data["conversion"]]
         for entry in entries:
             assert isinstance(entry["source"], str) and len(entry["source"]) > 20, (name, entry)
+            # the same note in English, for the English page (the rule files are data)
+            assert entry["source_en"] != entry["source"], entry
+            assert not is_indonesian(entry["source_en"]) and not is_english(entry["source"]), entry
             assert isinstance(entry["confirmed"], bool), (name, entry)
         # 1 pengungkit + 6 areas + components + targets + the conversion
         assert len(rule_sets()[data["slug"]].sources) == len(entries)
@@ -40,6 +45,24 @@ def test_a_number_without_a_source_is_refused():
     del data["areas"][2]["source"]
     with pytest.raises(ValueError, match="invalid rule set"):
         _parse(data, "broken.toml")
+    data = raw_rule_files()["permenpanrb-90-2021.toml"]
+    data["targets"][0]["source_en"] = " "
+    with pytest.raises(ValueError, match="source_en"):
+        _parse(data, "broken.toml")
+
+
+def test_the_page_shows_each_source_in_its_language(session, client, surveys):  # noqa: F811
+    from survey_app import orgs
+
+    make_user(session, unit=orgs.find_unit(session, "U1"), role="unit_admin")
+    login(client, "staf@u1.go.id")
+    wbk = next(s for s in rule_sets()["permenpanrb-90-2021"].sources if s.what == "WBK")
+    english = client.get(URL + "&lang=en").get_data(as_text=True)
+    assert escape(wbk.source_en) in english
+    assert escape(wbk.source) not in english
+    indonesian = client.get(URL + "&lang=id").get_data(as_text=True)
+    assert escape(wbk.source) in indonesian
+    assert escape(wbk.source_en) not in indonesian
 
 
 def test_only_the_2021_weights_are_marked_confirmed():

@@ -1,13 +1,16 @@
-"""Combined-index exports (a parent unit's subtree or a unit group): CSV and XLSX tables.
+"""Combined-index exports (a parent unit's subtree or a unit group): CSV and XLSX tables, and
+the combined index JSON.
 
-One row per member unit with its own n and index, then the pooled figure over all of them,
-then the pooled NRR per element. Numbers unrounded, as the index JSON gives them.
+The tables: one row per member unit with its own n and index, then the pooled figure over all of
+them, then the pooled NRR per element. Numbers unrounded, as the index JSON gives them. The JSON
+is what `index ... --with-subunits --json` and `group index ... --json` print.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import xlsxwriter
@@ -55,11 +58,16 @@ def xlsx_bytes(combined: CombinedReport) -> bytes:
     return out.getvalue()
 
 
-RENDERERS = {"csv": csv_bytes, "xlsx": xlsx_bytes}
-MIMETYPES = {"csv": "text/csv; charset=utf-8",
+def json_bytes(combined: CombinedReport) -> bytes:
+    """The combined index JSON, UTF-8."""
+    return json.dumps(combined.to_json(), ensure_ascii=False, indent=2).encode("utf-8")
+
+
+RENDERERS = {"csv": csv_bytes, "xlsx": xlsx_bytes, "json": json_bytes}
+MIMETYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 def write(combined: CombinedReport, fmt: str, path: Path) -> None:
-    """Write the table as `fmt` (csv or xlsx) to `path`."""
+    """Write the table as `fmt` (csv, xlsx or json) to `path`."""
     path.write_bytes(RENDERERS[fmt](combined))

@@ -195,18 +195,24 @@ def _bars(d: ImageDraw.ImageDraw, f: Figures, top: int, bottom: int) -> None:
 
 
 def write_png(session: Session, report: IndexReport, out: Out) -> None:
-    """Write the 1080x1350 PNG."""
+    """Write the 1080x1350 PNG (published figures with their verification code and QR)."""
+    from ...integrity.stamp import stamp_for_report, stamped_png
+
+    png = stamped_png(render_png(figures_of(session, report)), stamp_for_report(session, report))
     with binary_out(out) as handle:
-        handle.write(render_png(figures_of(session, report)))
+        handle.write(png)
 
 
 def write_infographic_pdf(session: Session, report: IndexReport, out: Out) -> None:
     """Write the infographic as a vector A4 PDF (text and shapes, not the PNG)."""
+    from ...integrity.stamp import stamp_for_report
     from .infographic_pdf import period_text, render_pdf  # it builds on this module
 
     figures = figures_of(session, report)
+    stamp = stamp_for_report(session, report)  # only when the figures are a publication's
     with binary_out(out) as handle:
-        handle.write(render_pdf(figures, period_text(report.period.start, report.period.end)))
+        handle.write(render_pdf(figures, period_text(report.period.start, report.period.end),
+                                stamp))
 
 
 def _period_words(ix: dict[str, Any], label: str) -> str:

@@ -6,12 +6,18 @@ Text stays text (searchable, sharp at any print size); the layout follows the 10
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ... import formats
 from .common import breakdown
 from .fonts import ExportPDF
 from .infographic import GRADE, INK, MUTED, NAVY, TRACK, WARN, Figures
 
+if TYPE_CHECKING:
+    from ...integrity.stamp import Stamp
+
 W, H, MARGIN = 210.0, 297.0, 18.0
+FOOT, FOOT_STAMPED = 276.0, 263.0  # top of the thank-you band (taller with a verification code)
 LOCALE = "id"  # the public infographic is printed in Bahasa Indonesia
 
 
@@ -50,8 +56,10 @@ class _Page(ExportPDF):
         self.cell(width, size * 0.45, text)
 
 
-def render_pdf(f: Figures, period: str) -> bytes:
-    """The infographic as A4 PDF bytes; `period` already written out for people."""
+def render_pdf(f: Figures, period: str, stamp: Stamp | None = None) -> bytes:
+    """The infographic as A4 PDF bytes; `period` already written out for people. Published
+    figures (`stamp`) carry their verification code and a QR code of its page above the
+    thank-you band."""
     pdf = _Page(format="A4")
     pdf.set_margin(0)
     pdf.set_auto_page_break(False)
@@ -69,16 +77,37 @@ def render_pdf(f: Figures, period: str) -> bytes:
     top = _respondents(pdf, f, top + 4)
     pdf.ink(INK)
     pdf.fitted(MARGIN, top, f"Periode survei: {period}", 12, W - 2 * MARGIN, bold=True)
-    _bars(pdf, f, top + 10, 262 if f.omitted else 268)
+    foot = FOOT_STAMPED if stamp else FOOT
+    _bars(pdf, f, top + 10, foot - (14 if f.omitted else 8))
     if f.omitted:
         pdf.ink(MUTED)
-        pdf.fitted(MARGIN, 264, f"{', '.join(f.omitted)}: tidak dijawab, bobotnya dibagi ke "
-                                "unsur lain", 9, W - 2 * MARGIN)
+        pdf.fitted(MARGIN, foot - 12, f"{', '.join(f.omitted)}: tidak dijawab, bobotnya dibagi "
+                                      "ke unsur lain", 9, W - 2 * MARGIN)
     pdf.fill(NAVY)
-    pdf.rect(0, 276, W, H - 276, style="F")
+    pdf.rect(0, foot, W, H - foot, style="F")
     pdf.ink("#ffffff")
-    pdf.centred(283.5, "Terima kasih atas partisipasi Anda", 15, bold=True)
+    if stamp:
+        _stamp(pdf, stamp, foot)
+    else:
+        pdf.centred(283.5, "Terima kasih atas partisipasi Anda", 15, bold=True)
     return bytes(pdf.output())
+
+
+def _stamp(pdf: _Page, stamp: Stamp, top: float) -> None:
+    """The thank-you band of published figures: the verification page's QR code (on its own
+    white quiet zone), the thanks, the code and the page's address."""
+    import io
+
+    side = H - top - 7
+    pdf.image(io.BytesIO(stamp.png(box_size=8)), x=MARGIN, y=top + 3.5, w=side, h=side)
+    x = MARGIN + side + 6
+    room = W - MARGIN - x
+    pdf.ink("#ffffff")
+    pdf.fitted(x, top + 5, "Terima kasih atas partisipasi Anda", 14, room, bold=True)
+    pdf.fitted(x, top + 13, f"Kode verifikasi: {stamp.code}", 12, room, bold=True)
+    pdf.ink("#dce4f5")
+    pdf.fitted(x, top + 20, "Periksa keaslian angka ini: pindai kode QR atau buka", 9, room)
+    pdf.fitted(x, top + 24.5, stamp.url, 9, room)
 
 
 def _header(pdf: _Page, f: Figures) -> None:

@@ -1,4 +1,8 @@
-"""The recap as XLSX, PDF or JSON files."""
+"""The recap as XLSX, PDF or JSON files.
+
+XLSX and PDF are documents in Bahasa Indonesia whoever downloads them (labels, dates and
+decimals), like the survey reports; JSON is for programs: ISO dates and dot decimals.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,9 @@ import io
 import json
 
 import xlsxwriter
+from flask_babel import force_locale
 
+from ... import formats
 from ...results.exports.fonts import ExportPDF
 from ..states import CATEGORY_LABELS, STATUS_LABELS
 from .recap import Duration, Recap
@@ -18,32 +24,45 @@ LATE = {"acknowledge": "Terlambat ditanggapi", "verify": "Terlambat diverifikasi
         "resolve": "Terlambat diselesaikan"}
 
 
-def _num(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f}"
+LOCALE = "id"
+Value = str | int | float | None  # a number stays a number until a format writes it
 
 
-def rows(recap: Recap) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Sections of (label, value) pairs shared by every format."""
-    def duration(d: Duration) -> list[tuple[str, str]]:
-        return [("n", str(d.n)), ("Median (hari kerja)", _num(d.median)),
-                ("Rata-rata (hari kerja)", _num(d.mean)),
-                ("Maksimum (hari kerja)", "-" if d.max is None else str(d.max))]
+def rows(recap: Recap) -> list[tuple[str, list[tuple[str, Value]]]]:
+    """Sections of (label, value) pairs shared by XLSX and PDF, labels in Bahasa Indonesia."""
+    def duration(d: Duration) -> list[tuple[str, Value]]:
+        return [("n", d.n), ("Median (hari kerja)", d.median),
+                ("Rata-rata (hari kerja)", d.mean), ("Maksimum (hari kerja)", d.max)]
 
+    with force_locale(LOCALE):  # the status and category labels, whatever the page language
+        categories: list[tuple[str, Value]] = [(str(CATEGORY_LABELS[k]), v)
+                                               for k, v in recap.by_category.items()]
+        statuses: list[tuple[str, Value]] = [(str(STATUS_LABELS[k]), v)
+                                             for k, v in recap.by_status.items()]
     return [
         ("Ringkasan", [
             ("Unit", f"{recap.unit_name} ({recap.unit})"),
-            ("Periode", f"{recap.period_from.isoformat()} s.d. {recap.period_to.isoformat()}"),
-            ("Jumlah laporan", str(recap.total)),
-            ("Lewat tenggat saat ini", str(recap.overdue_now)),
-            *[(LATE[k], str(v)) for k, v in recap.late.items()],
+            ("Periode", formats.period(recap.period_from, recap.period_to, locale=LOCALE)),
+            ("Jumlah laporan", recap.total),
+            ("Lewat tenggat saat ini", recap.overdue_now),
+            *[(LATE[k], v) for k, v in recap.late.items()],
         ]),
-        ("Per kategori",
-         [(str(CATEGORY_LABELS[k]), str(v)) for k, v in recap.by_category.items()]),
-        ("Per status",
-         [(str(STATUS_LABELS[k]), str(v)) for k, v in recap.by_status.items()]),
+        ("Per kategori", categories),
+        ("Per status", statuses),
         ("Waktu sampai ditanggapi", duration(recap.to_acknowledge)),
         ("Waktu sampai ditutup", duration(recap.to_close)),
     ]
+
+
+def shown(value: Value) -> str:
+    """A value as the PDF prints it: 2,5 and 1.250, a dash for none."""
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return formats.number(value, 1, locale=LOCALE)
+    if isinstance(value, int):
+        return formats.integer(value, locale=LOCALE)
+    return value
 
 
 def to_xlsx(recap: Recap) -> bytes:
@@ -62,23 +81,16 @@ def to_xlsx(recap: Recap) -> bytes:
         line += 1
         for label, value in pairs:
             sheet.write(line, 0, label)
-            if _is_number(value):
-                sheet.write_number(line, 1, float(value))
+            if isinstance(value, int | float):
+                sheet.write_number(line, 1, value)
             else:
-                sheet.write(line, 1, value)
+                sheet.write(line, 1, shown(value))
             line += 1
         line += 1
-    sheet.write(line, 0, f"Dibuat {recap.generated_on.isoformat()}; tanpa identitas pelapor.")
+    sheet.write(line, 0, f"Dibuat {formats.day(recap.generated_on, locale=LOCALE)}; tanpa "
+                         "identitas pelapor.")
     book.close()
     return buf.getvalue()
-
-
-def _is_number(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
 
 
 def to_pdf(recap: Recap) -> bytes:
@@ -95,11 +107,11 @@ def to_pdf(recap: Recap) -> bytes:
         pdf.set_font(pdf.face, "", 10)
         for label, value in pairs:
             pdf.cell(120, 6, label, border=1)
-            pdf.cell(60, 6, value, border=1, new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(60, 6, shown(value), border=1, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_font(pdf.face, "", 9)
-    pdf.multi_cell(0, 5, f"Dibuat {recap.generated_on.isoformat()}. Hanya angka; tanpa identitas "
-                   "pelapor atau isi laporan (figures only, no identities).")
+    pdf.multi_cell(0, 5, f"Dibuat {formats.day(recap.generated_on, locale=LOCALE)}. Hanya "
+                   "angka; tanpa identitas pelapor atau isi laporan.")
     return bytes(pdf.output())
 
 

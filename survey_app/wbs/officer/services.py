@@ -13,6 +13,8 @@ from datetime import date
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from ...domain_errors import N_, DomainError
+from ...inputs import parse_int
 from ...models import User, WbsMessage, WbsOfficer, WbsReport, utcnow
 from ...models.wbs import CATEGORIES, STATUSES
 from .. import audit, crypto
@@ -136,12 +138,27 @@ def change_status(session: Session, officer: WbsOfficer, report: WbsReport, new:
     session.flush()
 
 
+class NotAssignable(DomainError):
+    """The officer chosen for a case is no active officer of its channel."""
+
+
+def find_assignee(session: Session, raw: str) -> WbsOfficer | None:
+    """The officer an assignment form names by id; None for nobody (an empty field)."""
+    if not raw.strip():
+        return None
+    officer_id = parse_int(raw, lo=1)
+    assignee = session.get(WbsOfficer, officer_id) if officer_id is not None else None
+    if assignee is None:
+        raise NotAssignable(N_("no such officer"))
+    return assignee
+
+
 def assign(session: Session, officer: WbsOfficer, report: WbsReport,
            assignee: WbsOfficer | None) -> None:
     """Give the case to an officer of the same channel (or to nobody)."""
     if assignee is not None and (assignee.channel_id != report.channel_id
                                  or not assignee.user.is_active):
-        raise ValueError("assignee is not an active officer of this channel")
+        raise NotAssignable(N_("assignee is not an active officer of this channel"))
     report.assignee_id = assignee.id if assignee else None
     report.updated_at = utcnow()
     audit.record(session, officer, "assign", report, f"officer {assignee.id if assignee else '-'}")

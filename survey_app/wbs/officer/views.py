@@ -6,19 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    flash,
-    g,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -26,15 +14,15 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from ... import login_limits
 from ...db import db
 from ...extensions import csrf
-from ...inputs import parse_date, parse_int
+from ...inputs import parse_date
 from ...models import User, WbsFile, WbsOfficer, utcnow
 from .. import audit, cases, settings, storage
 from ..cases import Opened
 from ..deadlines import local_date
 from ..states import CATEGORY_LABELS, DEADLINE_LABELS, STATUS_LABELS, TRANSITIONS, TransitionError
 from ..uploads import file_meta
-from . import accounts, auth, services
-from .access import me, officer_required
+from . import accounts, services
+from .access import channel_key, log_in, log_out, me, officer_required
 from .recap import EARLIEST, LATEST, PeriodError, build, check_period
 from .recap_export import FORMATS, MIMES, render
 
@@ -73,32 +61,23 @@ def login() -> Page:
     per account, never per client address (see login_limits)."""
     if request.method == "GET":
         return render_template("wbs/officer/login.html")
-    email, secret = request.form.get("email", ""), current_app.config["SECRET_KEY"]
-    device = request.cookies.get(login_limits.OFFICER.cookie)
-    if not login_limits.admit(current_app.extensions["rate_store"], secret, login_limits.OFFICER,
-                              email, device, settings().login_rate):
+    email = request.form.get("email", "")
+    if not login_limits.admit_request(login_limits.OFFICER, email, settings().login_rate):
         abort(429)
-    ticket = auth.login(db.session, settings(), secret, email, request.form.get("password", ""),
-                        request.form.get("code", ""))
+    done = log_in(email, request.form.get("password", ""), request.form.get("code", ""))
     db.session.commit()  # a claimed TOTP code stays spent, whether the login succeeded or not
-    if ticket is None:
+    if not done:
         flash(_("Wrong e-mail, password or authenticator code."))
         return render_template("wbs/officer/login.html"), 401
-    lang = session.get("lang")
-    session.clear()
-    session["wbs"] = {"sid": ticket.sid, "key": ticket.key}
-    if lang:
-        session["lang"] = lang
     response = redirect(url_for("wbs_officer.queue"))
-    login_limits.remember_device(response, secret, login_limits.OFFICER, email, device,
-                                 current_app.config["SESSION_COOKIE_SECURE"])
+    login_limits.remember_request_device(response, login_limits.OFFICER, email)
     return response
 
 
 @bp.post("/logout")
 def logout() -> WerkzeugResponse:
     """End the session and forget its key."""
-    auth.logout(db.session, session.pop("wbs", None))
+    log_out()
     db.session.commit()
     return redirect(url_for("wbs_officer.login"))
 
@@ -153,7 +132,7 @@ def recap() -> Page:
 
 
 def _case(report_id: int) -> Opened:
-    opened = services.open_case(db.session, me(), g.wbs.channel_key, report_id)
+    opened = services.open_case(db.session, me(), channel_key(), report_id)
     if opened is None:
         abort(404)
     return opened
@@ -168,7 +147,7 @@ def _back(report_id: int) -> WerkzeugResponse:
 def case(report_id: int) -> str:
     """Everything about a case, decrypted for this officer; the view is logged."""
     opened = _case(report_id)
-    key = g.wbs.channel_key
+    key = channel_key()
     report = opened.report
     colleagues = db.session.execute(
         select(WbsOfficer.id, User.email).join(User).where(
@@ -204,15 +183,11 @@ def status(report_id: int) -> WerkzeugResponse:
 def assign(report_id: int) -> WerkzeugResponse:
     """Give the case to an officer of the channel, or to nobody."""
     opened = _case(report_id)
-    raw = request.form.get("officer", "").strip()
-    officer_id = parse_int(raw, lo=1)
-    assignee = db.session.get(WbsOfficer, officer_id) if officer_id is not None else None
     try:
-        if raw and assignee is None:
-            raise ValueError("no such officer")
+        assignee = services.find_assignee(db.session, request.form.get("officer", ""))
         services.assign(db.session, me(), opened.report, assignee)
         db.session.commit()
-    except ValueError:
+    except services.NotAssignable:
         flash(_("Choose an officer of this channel from the list. Nothing was changed."))
     return _back(report_id)
 

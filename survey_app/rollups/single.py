@@ -1,0 +1,172 @@
+"""The roll-up rows of one new response, from the values a web or kiosk submit stores.
+
+The hot path of every respondent: the deltas are computed here in Python (no read of what was
+just written) and written with one multi-row upsert per table; on PostgreSQL they ride in the
+submit's own single statement (`statement_parts`). Same cells and sums as `maintain.add`.
+"""
+
+# ruff: noqa: S608 - the SQL text is built from this module's constants; values are bound.
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy import TextClause, text
+from sqlalchemy.orm import Session
+
+from ..models.rollup import DAY, MONTH, NO_COUNTER
+from .days import local_day, month_of
+from .maintain import KEY, age_band
+
+_CELL_SET = ("responses = rollup_cells.responses + excluded.responses, "
+             "score_sum = rollup_cells.score_sum + excluded.score_sum, "
+             "score_sq = rollup_cells.score_sq + excluded.score_sq")
+
+
+@dataclass(frozen=True)
+class NewResponse:
+    """What the roll-ups need of a response being stored."""
+
+    unit_id: int
+    tz: str  # SQLite: replaced by the unit's zone read in the transaction; PostgreSQL: unused
+    service_id: int
+    counter_id: int | None
+    version_id: int
+    source: str
+    submitted_at: datetime
+    answers: tuple[tuple[str, int], ...]  # (element code, value), answered elements only
+    profile: tuple[str | None, int | None, str | None, str | None]  # sex, age, education, job
+
+    def days(self) -> tuple[date, date]:
+        """The local day and its month."""
+        day = local_day(self.submitted_at, self.tz)
+        return day, month_of(day)
+
+    def params(self) -> dict[str, Any]:
+        """Bind parameters of the statements below (prefixed `ru_`)."""
+        day, month = self.days()
+        total = sum(v for _, v in self.answers)
+        out: dict[str, Any] = {
+            "ru_unit": self.unit_id, "ru_service": self.service_id,
+            "ru_counter": self.counter_id if self.counter_id is not None else NO_COUNTER,
+            "ru_version": self.version_id, "ru_source": self.source,
+            "ru_count": len(self.answers), "ru_sum": total,
+            "ru_sq": total * total, "ru_day": day, "ru_month": month,
+            "ru_gday": DAY, "ru_gmonth": MONTH, "ru_q": False,
+            "ru_when": self.submitted_at.astimezone(UTC).replace(tzinfo=None),
+        }
+        for i, (code, value) in enumerate(self.answers):
+            out[f"ru_c{i}"], out[f"ru_v{i}"] = code, value
+        sex, age, education, job = self.profile
+        out.update(ru_p0=sex or "-", ru_p1=education or "-", ru_p2=job or "-",
+                   ru_p3=age_band(age))
+        for k, (a, b, sa, sab) in enumerate(_pairs(self.answers)):
+            out[f"ru_a{k}"], out[f"ru_b{k}"] = a, b
+            out[f"ru_sa{k}"], out[f"ru_sab{k}"] = sa, sab
+        return out
+
+
+def _pairs(answers: tuple[tuple[str, int], ...]) -> list[tuple[str, str, int, int]]:
+    """(a, b, x_a if a == b else 0, x_a * x_b) for every pair a <= b (code-point order)."""
+    items = sorted(answers)
+    return [(a, b, va if a == b else 0, va * vb)
+            for i, (a, va) in enumerate(items) for b, vb in items[i:]]
+
+
+# Whether the response answered every element of its version (the cross-products are kept for
+# complete responses only): decided in SQL from instrument_versions.items.
+_COMPLETE = "((SELECT items FROM instrument_versions WHERE id = :ru_version) = :ru_count)"
+
+
+@dataclass(frozen=True)
+class Parts:
+    """SQL pieces for one shape of response (its answer count). VALUES lists are read by their
+    default column names (column1, column2, ...), the same on both databases."""
+
+    cells: str  # INSERT ... RETURNING id, grain
+    children: tuple[str, ...]  # each reads the cells' (id, grain) as `c`
+
+
+@cache
+def statement_parts(count: int) -> Parts:
+    """The upserts of a response with `count` answers (built once per shape)."""
+    key = ", ".join(KEY)
+    common = ":ru_unit, {g}, {d}, :ru_service, :ru_counter, :ru_version, :ru_source, :ru_q, " \
+             ":ru_count, " + _COMPLETE + ", 1, :ru_sum, :ru_sq"
+    rows = ", ".join(f"({common.format(g=g, d=d)})"
+                     for g, d in ((":ru_gday", ":ru_day"), (":ru_gmonth", ":ru_month")))
+    cells = (f"INSERT INTO rollup_cells ({key}, complete, responses, score_sum, score_sq) "
+             f"VALUES {rows} ON CONFLICT ({key}) DO UPDATE SET {_CELL_SET} "
+             "RETURNING id, grain")
+    answers = ", ".join(f"(:ru_c{i}, CAST(:ru_v{i} AS SMALLINT))" for i in range(count))
+    children = [
+        "INSERT INTO rollup_answers (cell_id, item_code, value, n) SELECT c.id, x.column1, "
+        f"x.column2, 1 FROM c, (VALUES {answers}) AS x WHERE 1 = 1 "
+        "ON CONFLICT (cell_id, item_code, value) DO UPDATE SET n = rollup_answers.n + 1",
+        "INSERT INTO rollup_profile (cell_id, field, code, n) SELECT c.id, x.column1, "
+        "x.column2, 1 FROM c, (VALUES ('jenis_kelamin', :ru_p0), ('pendidikan', :ru_p1), "
+        "('pekerjaan', :ru_p2), ('usia', :ru_p3)) AS x WHERE 1 = 1 "
+        "ON CONFLICT (cell_id, field, code) DO UPDATE SET n = rollup_profile.n + 1",
+    ]
+    pairs = ", ".join(f"(:ru_a{k}, :ru_b{k}, CAST(:ru_sa{k} AS BIGINT), "
+                      f"CAST(:ru_sab{k} AS BIGINT))" for k in range(count * (count + 1) // 2))
+    if pairs:
+        children.append(
+            "INSERT INTO rollup_cross (cell_id, item_a, item_b, sum_a, sum_ab) "
+            "SELECT c.id, x.column1, x.column2, x.column3, x.column4 "
+            f"FROM c, (VALUES {pairs}) AS x "
+            f"WHERE c.grain = {MONTH} AND {_COMPLETE} "
+            "ON CONFLICT (cell_id, item_a, item_b) DO UPDATE SET "
+            "sum_a = rollup_cross.sum_a + excluded.sum_a, "
+            "sum_ab = rollup_cross.sum_ab + excluded.sum_ab")
+    return Parts(cells, tuple(children))
+
+
+@cache
+def _sqlite_statements(count: int) -> tuple[TextClause, tuple[TextClause, ...]]:
+    """SQLite has no data-modifying CTE: the cells' ids come back first, then each child
+    statement reads them from a VALUES list named `c`. Built and parsed once per shape (a
+    text() made per submit costs a regular-expression pass over ~200 parameters each time)."""
+    parts = statement_parts(count)
+    children = tuple(text(f"WITH c (id, grain) AS (VALUES (:ru_cell_day, {DAY}), "
+                          f"(:ru_cell_month, {MONTH})) {child}") for child in parts.children)
+    return text(parts.cells), children
+
+
+def add_sqlite(session: Session, response: NewResponse) -> None:
+    """Add one new response's roll-ups in the session's transaction (SQLite), after the
+    response's own INSERT: the unit's time zone is read under the write lock that INSERT took,
+    so a time-zone change (which rebuilds the unit's roll-ups) is never raced by a stale one."""
+    tz = session.execute(text("SELECT tz FROM units WHERE id = :u"),
+                         {"u": response.unit_id}).scalar_one()
+    params = replace(response, tz=tz).params()
+    cell_statement, children = _sqlite_statements(len(response.answers))
+    cells = {int(grain): int(cid) for cid, grain in session.execute(cell_statement, params)}
+    params.update(ru_cell_day=cells[DAY], ru_cell_month=cells[MONTH])
+    for child in children:
+        session.execute(child, params)
+
+
+_PG_CELLS = (
+    "ru_t AS (SELECT tz FROM units WHERE id = :ru_unit FOR SHARE), "
+    "ru_d AS (SELECT CAST((CAST(:ru_when AS TIMESTAMP) AT TIME ZONE 'UTC') AT TIME ZONE ru_t.tz "
+    "AS DATE) AS day FROM ru_t), "
+    f"c AS (INSERT INTO rollup_cells ({', '.join(KEY)}, complete, responses, score_sum, "
+    "score_sq) SELECT :ru_unit, g.column1, CASE WHEN g.column1 = :ru_gday THEN ru_d.day "
+    "ELSE CAST(date_trunc('month', ru_d.day) AS DATE) END, :ru_service, :ru_counter, "
+    ":ru_version, :ru_source, :ru_q, :ru_count, " + _COMPLETE + ", 1, :ru_sum, :ru_sq "
+    f"FROM ru_d, (VALUES ({DAY}), ({MONTH})) AS g WHERE 1 = 1 ON CONFLICT ({', '.join(KEY)}) "
+    f"DO UPDATE SET {_CELL_SET} RETURNING id, grain)")
+
+
+def pg_ctes(count: int) -> str:
+    """The roll-up upserts as data-modifying CTEs to put in PostgreSQL's single submit
+    statement. The local day comes from the unit's time zone read in the statement itself
+    (FOR SHARE: a time-zone change waits for the submit, or the submit for the change)."""
+    parts = statement_parts(count)
+    names = ("ra", "rp", "rx")
+    ctes = [_PG_CELLS]
+    ctes += [f"{name} AS ({child})" for name, child in zip(names, parts.children, strict=False)]
+    return ", ".join(ctes)
