@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import TextClause, text
 from sqlalchemy.orm import Session
 
 from ..models.rollup import DAY, MONTH, NO_COUNTER
@@ -125,28 +124,38 @@ def statement_parts(count: int) -> Parts:
 
 
 @cache
-def _sqlite_statements(count: int) -> tuple[TextClause, tuple[TextClause, ...]]:
+def _sqlite_statements(count: int) -> tuple[str, tuple[str, ...]]:
     """SQLite has no data-modifying CTE: the cells' ids come back first, then each child
-    statement reads them from a VALUES list named `c`. Built and parsed once per shape (a
-    text() made per submit costs a regular-expression pass over ~200 parameters each time)."""
+    statement reads them from a VALUES list named `c`."""
     parts = statement_parts(count)
-    children = tuple(text(f"WITH c (id, grain) AS (VALUES (:ru_cell_day, {DAY}), "
-                          f"(:ru_cell_month, {MONTH})) {child}") for child in parts.children)
-    return text(parts.cells), children
+    children = tuple(f"WITH c (id, grain) AS (VALUES (:ru_cell_day, {DAY}), "
+                     f"(:ru_cell_month, {MONTH})) {child}" for child in parts.children)
+    return parts.cells, children
 
 
 def add_sqlite(session: Session, response: NewResponse) -> None:
     """Add one new response's roll-ups in the session's transaction (SQLite), after the
     response's own INSERT: the unit's time zone is read under the write lock that INSERT took,
-    so a time-zone change (which rebuilds the unit's roll-ups) is never raced by a stale one."""
-    tz = session.execute(text("SELECT tz FROM units WHERE id = :u"),
-                         {"u": response.unit_id}).scalar_one()
-    params = replace(response, tz=tz).params()
-    cell_statement, children = _sqlite_statements(len(response.answers))
-    cells = {int(grain): int(cid) for cid, grain in session.execute(cell_statement, params)}
-    params.update(ru_cell_day=cells[DAY], ru_cell_month=cells[MONTH])
-    for child in children:
-        session.execute(child, params)
+    so a time-zone change (which rebuilds the unit's roll-ups) is never raced by a stale one.
+
+    The statements go straight to the driver's cursor (sqlite3 takes the same `:name`
+    parameters): this runs inside the database's only write lock on every submit, and
+    SQLAlchemy's per-statement work was most of the time the lock was held here."""
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        tz = cursor.execute("SELECT tz FROM units WHERE id = ?", (response.unit_id,)).fetchone()[0]
+        params = replace(response, tz=tz).params()
+        params["ru_day"], params["ru_month"] = params["ru_day"].isoformat(), \
+            params["ru_month"].isoformat()
+        params["ru_when"] = params["ru_when"].isoformat(" ")
+        cell_statement, children = _sqlite_statements(len(response.answers))
+        cells = {int(grain): int(cid)
+                 for cid, grain in cursor.execute(cell_statement, params).fetchall()}
+        params.update(ru_cell_day=cells[DAY], ru_cell_month=cells[MONTH])
+        for child in children:
+            cursor.execute(child, params)
+    finally:
+        cursor.close()
 
 
 _PG_CELLS = (
