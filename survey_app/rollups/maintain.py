@@ -69,7 +69,11 @@ def clear(session: Session, unit_ids: Iterable[int] | None = None) -> None:
 
 
 def rebuild(session: Session, unit_ids: Iterable[int] | None = None) -> None:
-    """Recompute the roll-ups of some units (all when None) from their stored responses."""
+    """Recompute the roll-ups of some units (all when None) from their stored responses.
+
+    The cells go in month cells first and the children in cell order, so after a rebuild (as
+    after migration 0013) a year's month rows lie together on disk: a parent's dashboard reads
+    them as a few contiguous pages instead of one random page per cell."""
     ids = None if unit_ids is None else sorted({int(u) for u in unit_ids})
     clear(session, ids)
     if ids is None:
@@ -105,7 +109,8 @@ def _apply(session: Session, where: str, params: dict[str, Any], sign: int) -> N
         f"INSERT INTO rollup_cells ({key}, complete, responses, score_sum, score_sq) "
         f"SELECT {key}, complete, {sign} * COUNT(*), {sign} * SUM(answer_sum), "
         f"{sign} * SUM(answer_sum * answer_sum) FROM rollup_keys WHERE 1 = 1 "
-        f"GROUP BY {key}, complete ON CONFLICT ({key}) DO UPDATE SET "
+        f"GROUP BY {key}, complete ORDER BY grain DESC, unit_id, day "
+        f"ON CONFLICT ({key}) DO UPDATE SET "
         "responses = rollup_cells.responses + excluded.responses, "
         "score_sum = rollup_cells.score_sum + excluded.score_sum, "
         "score_sq = rollup_cells.score_sq + excluded.score_sq"))
@@ -129,7 +134,8 @@ def _children(session: Session, sign: int, pg: bool) -> None:
         "INSERT INTO rollup_answers (cell_id, item_code, value, n) "
         f"SELECT m.cell_id, a.item_code, a.value, {sign} * COUNT(*) FROM rollup_map m "
         "JOIN answers a ON a.response_id = m.response_id WHERE 1 = 1 "
-        "GROUP BY m.cell_id, a.item_code, a.value ON CONFLICT (cell_id, item_code, value) "
+        "GROUP BY m.cell_id, a.item_code, a.value ORDER BY m.cell_id "
+        "ON CONFLICT (cell_id, item_code, value) "
         "DO UPDATE SET n = rollup_answers.n + excluded.n"))
     fields = " UNION ALL ".join(
         f"SELECT m.cell_id AS cell_id, '{name}' AS field, {expr} AS code FROM rollup_map m "
@@ -141,7 +147,8 @@ def _children(session: Session, sign: int, pg: bool) -> None:
     run(text(
         "INSERT INTO rollup_profile (cell_id, field, code, n) "
         f"SELECT p.cell_id, p.field, p.code, {sign} * COUNT(*) FROM ({fields}) p WHERE 1 = 1 "
-        "GROUP BY p.cell_id, p.field, p.code ON CONFLICT (cell_id, field, code) "
+        "GROUP BY p.cell_id, p.field, p.code ORDER BY p.cell_id "
+        "ON CONFLICT (cell_id, field, code) "
         "DO UPDATE SET n = rollup_profile.n + excluded.n"))
     order = 'a.item_code <= b.item_code COLLATE "C"' if pg else "a.item_code <= b.item_code"
     run(text(
@@ -152,7 +159,7 @@ def _children(session: Session, sign: int, pg: bool) -> None:
         "JOIN answers a ON a.response_id = m.response_id "
         f"JOIN answers b ON b.response_id = m.response_id AND {order} "
         f"WHERE m.complete AND m.grain = {MONTH} GROUP BY m.cell_id, a.item_code, b.item_code "
-        "ON CONFLICT (cell_id, item_a, item_b) DO UPDATE SET "
+        "ORDER BY m.cell_id ON CONFLICT (cell_id, item_a, item_b) DO UPDATE SET "
         "sum_a = rollup_cross.sum_a + excluded.sum_a, "
         "sum_ab = rollup_cross.sum_ab + excluded.sum_ab"))
 
