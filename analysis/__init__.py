@@ -22,6 +22,7 @@ from .priorities import follow_up_priorities
 from .reliability import (
     Reliability,
     interpret_alpha,
+    reliability_from_item_totals,
     reliability_from_moments,
     reliability_from_rows,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "krejcie_morgan",
     "mean_ci",
     "mean_sd",
+    "reliability_from_item_totals",
     "reliability_from_moments",
     "reliability_from_rows",
     "round_half_up",

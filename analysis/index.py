@@ -151,7 +151,7 @@ class IndexResult:
 
 def _is_int(x: object) -> bool:
     """True for Python and NumPy integers, False for bool (a SQL driver may hand either)."""
-    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
+    return type(x) is int or (isinstance(x, numbers.Integral) and not isinstance(x, bool))
 
 
 def _n_total(code: str, data: object, lo: int, hi: int) -> tuple[int, int]:
@@ -264,22 +264,24 @@ def compute_index(
                          categories)
     weight = 1 / k if weights == Weights.EXACT else COMPAT_WEIGHT
     exact_weight = Fraction(1, k) if weights == Weights.EXACT else _COMPAT
-
+    top, bottom = exact_weight.numerator, exact_weight.denominator
+    # Integer arithmetic, one rational at the end: sum_e w * total_e / n_e over the common
+    # denominator of the n_e. Python's int / int is correctly rounded, so each float below is
+    # the nearest float to the exact rational, as float(Fraction(...)) gives.
+    common = math.lcm(*(sums[code][0] for code in answered))
+    exact_index = Fraction(top * sum(sums[code][1] * (common // sums[code][0])
+                                     for code in answered), bottom * common)
     elements = []
-    exact_index = Fraction(0)
     for code in codes:
         n, total = sums[code]
-        nrr = Fraction(total, n) if n else None
-        if nrr is not None:
-            exact_index += nrr * exact_weight
         elements.append(
             ElementStat(
                 code=code,
                 n=n,
                 total=total,
-                nrr=float(nrr) if nrr is not None else None,
+                nrr=total / n if n else None,
                 weight=weight if n else 0.0,
-                nrr_weighted=float(nrr * exact_weight) if nrr is not None else None,
+                nrr_weighted=(top * total) / (bottom * n) if n else None,
             )
         )
     return _result(elements, Weights(weights), exact_index, _factor(conversion_factor, hi),

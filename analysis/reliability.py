@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-__all__ = ["AlphaUndefined", "Reliability", "interpret_alpha", "reliability_from_moments",
-           "reliability_from_rows"]
+__all__ = ["AlphaUndefined", "Reliability", "interpret_alpha", "reliability_from_item_totals",
+           "reliability_from_moments", "reliability_from_rows"]
 
 
 class AlphaUndefined(ValueError):  # noqa: N818 - named for what it says, like ZeroDivisionError
@@ -44,11 +44,6 @@ class Reliability:
     alpha: float
     item_total: dict[str, float]
     alpha_if_deleted: dict[str, float]
-
-
-def _alpha(cov: np.ndarray) -> float:
-    k = cov.shape[0]
-    return float(k / (k - 1) * (1 - float(np.trace(cov)) / float(cov.sum())))
 
 
 def reliability_from_moments(
@@ -92,12 +87,7 @@ def reliability_from_moments(
         moments no data could produce.
     """
     k = len(codes)
-    if k < 2:
-        raise AlphaUndefined(f"need at least 2 items, got {k}")
-    if len(set(codes)) != k:
-        raise ValueError("item codes must be unique")
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 2:
-        raise AlphaUndefined(f"need at least 2 complete cases, got n={n!r}")
+    _check_codes(codes, n)
     s = np.asarray(sums, dtype=float)
     x = np.asarray(cross, dtype=float)
     if s.shape != (k,) or x.shape != (k, k):
@@ -110,35 +100,86 @@ def reliability_from_moments(
         raise ValueError("cross must be symmetric")
     # n * cross - outer(sums) is exact in float64 for integer answers up to about 9e15.
     scatter = n * x - np.outer(s, s)
-    diag = np.diag(scatter).copy()
-    tol = 1e-9 * np.maximum(n * np.diag(x), 1.0)
+    return _from_scatter(codes, int(n), np.diag(scatter).copy(), n * np.diag(x),
+                         scatter.sum(axis=1), float(scatter.sum()))
+
+
+def reliability_from_item_totals(
+    codes: Sequence[str], n: int, sums: ArrayLike, squares: ArrayLike, item_total: ArrayLike,
+    total_squares: float,
+) -> Reliability:
+    r""":func:`reliability_from_moments` from k + k + k + 1 sums instead of the k x k matrix.
+
+    Every figure it gives reads the covariance matrix only through its diagonal, its row sums
+    and its total, and with the total score :math:`T = \sum_j x_j`:
+    :math:`\sum_j \sum_r x_{ri} x_{rj} = \sum_r x_{ri} T_r` and
+    :math:`\sum_{ij} \sum_r x_{ri} x_{rj} = \sum_r T_r^2`. So the item sums, the item sums of
+    squares, each item's cross-product with the total and the total's sum of squares, all over
+    complete cases, give the same alpha, item-total correlations and alpha-if-deleted: what
+    per-cell roll-ups can keep without one row per pair of items.
+
+    Parameters
+    ----------
+    codes, n :
+        As for :func:`reliability_from_moments`.
+    sums, squares, item_total : array_like, shape (k,)
+        :math:`\sum_r x_{ri}`, :math:`\sum_r x_{ri}^2` and :math:`\sum_r x_{ri} T_r`.
+    total_squares : float
+        :math:`\sum_r T_r^2`.
+    """
+    k = len(codes)
+    _check_codes(codes, n)
+    s, q, r = (np.asarray(v, dtype=float) for v in (sums, squares, item_total))
+    if s.shape != (k,) or q.shape != (k,) or r.shape != (k,):
+        raise ValueError(f"expected sums, squares and item totals of shape ({k},)")
+    if not (np.isfinite(s).all() and np.isfinite(q).all() and np.isfinite(r).all()
+            and math.isfinite(total_squares)):
+        raise ValueError("moments must be finite")
+    total = float(s.sum())
+    return _from_scatter(codes, int(n), n * q - s * s, n * q, n * r - s * total,
+                         float(n * total_squares - total * total))
+
+
+def _check_codes(codes: Sequence[str], n: int) -> None:
+    k = len(codes)
+    if k < 2:
+        raise AlphaUndefined(f"need at least 2 items, got {k}")
+    if len(set(codes)) != k:
+        raise ValueError("item codes must be unique")
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 2:
+        raise AlphaUndefined(f"need at least 2 complete cases, got n={n!r}")
+
+
+def _from_scatter(codes: Sequence[str], n: int, diag: np.ndarray, scale: np.ndarray,
+                  row: np.ndarray, total: float) -> Reliability:
+    """The figures from the scatter matrix's diagonal, row sums and total (n times the sums of
+    squares, `scale`, sets the tolerance of a diagonal below zero)."""
+    k = len(codes)
+    tol = 1e-9 * np.maximum(scale, 1.0)
     if (diag < -tol).any():
         raise ValueError("inconsistent moments: a sum of squares is below sum^2 / n")
-    diag[diag < 0] = 0.0
-    np.fill_diagonal(scatter, diag)
-    cov = scatter / (n * (n - 1))
-    total_var = float(cov.sum())
+    diag = np.where(diag < 0, 0.0, diag)
+    norm = n * (n - 1)
+    var, row_cov, total_var = diag / norm, row / norm, total / norm
     if not total_var > 0:
         raise AlphaUndefined("total score has no variance: alpha is undefined")
-    alpha = _alpha(cov)
-
-    row = cov.sum(axis=1)
+    trace = float(var.sum())
+    alpha = k / (k - 1) * (1 - trace / total_var)
     item_total: dict[str, float] = {}
     if_deleted: dict[str, float] = {}
     # Variances below this are rounding noise of a true zero (e.g. the other items constant).
     noise = 1e-12 * total_var
     for i, code in enumerate(codes):
-        keep = [j for j in range(k) if j != i]
-        rest = cov[np.ix_(keep, keep)]
-        rest_var = float(rest.sum())
-        denom = cov[i, i] * rest_var
+        rest_var = total_var - 2 * float(row_cov[i]) + float(var[i])
+        denom = float(var[i]) * rest_var
         item_total[code] = (
-            float((row[i] - cov[i, i]) / math.sqrt(denom))
-            if cov[i, i] > noise and rest_var > noise
+            float((row_cov[i] - var[i]) / math.sqrt(denom))
+            if var[i] > noise and rest_var > noise
             else math.nan
         )
-        if_deleted[code] = _alpha(rest) if k > 2 and rest_var > noise else math.nan
-    return Reliability(int(n), k, alpha, item_total, if_deleted)
+        if_deleted[code] = ((k - 1) / (k - 2) * (1 - (trace - float(var[i])) / rest_var)
+                            if k > 2 and rest_var > noise else math.nan)
+    return Reliability(int(n), k, float(alpha), item_total, if_deleted)
 
 
 def reliability_from_rows(codes: Sequence[str], rows: ArrayLike) -> Reliability:

@@ -130,12 +130,11 @@ def build_rollups(url: str) -> None:
         maintain.rebuild(session)
         session.commit()
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("VACUUM ANALYZE rollup_cells, rollup_answers, rollup_profile, "
-                          "rollup_cross" if engine.dialect.name == "postgresql" else "ANALYZE"))
+        conn.execute(text("VACUUM ANALYZE rollup_cells, rollup_items, rollup_profile"
+                          if engine.dialect.name == "postgresql" else "ANALYZE"))
         cells = conn.execute(text("SELECT COUNT(*) FROM rollup_cells")).scalar()
-        rows = conn.execute(text("SELECT (SELECT COUNT(*) FROM rollup_answers) + "
-                                 "(SELECT COUNT(*) FROM rollup_profile) + "
-                                 "(SELECT COUNT(*) FROM rollup_cross)")).scalar()
+        rows = conn.execute(text("SELECT (SELECT COUNT(*) FROM rollup_items) + "
+                                 "(SELECT COUNT(*) FROM rollup_profile)")).scalar()
     print(f"  roll-ups rebuilt in {time.perf_counter() - started:.0f} s: {cells:,} cells, "
           f"{rows:,} child rows; peak memory {peak_mib():.0f} MiB", flush=True)
     engine.dispose()

@@ -73,8 +73,10 @@ def _init_extensions(app: Flask) -> None:
     from .db import db
     from .extensions import csrf
     from .ratelimit import make_store
+    from .signing import SessionInterface
     from .survey.cache import TTLCache
 
+    app.session_interface = SessionInterface()  # Flask's cookie, its serializer built once
     db.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)

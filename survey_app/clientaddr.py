@@ -23,6 +23,7 @@ import hashlib
 import hmac
 import ipaddress
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app, request
@@ -63,13 +64,24 @@ def client_id(text: str | None) -> str:
     return str(address)
 
 
+@lru_cache(maxsize=4096)
+def _scope_digest(scope: str) -> str:
+    return hashlib.sha256(scope.encode()).hexdigest()[:16]
+
+
+@lru_cache(maxsize=8)
+def _keyed(secret: str) -> hmac.HMAC:
+    """The bucket hash with its key set up once (each use takes a copy)."""
+    return hmac.new(secret.encode(), b"rate-limit\0", hashlib.sha256)
+
+
 def bucket_key(secret: str, kind: str, scope: str, client: str) -> str:
     """`kind:<scope digest>:<bucket>`: the client's bucket, one of 2^BUCKET_BITS and the same
     in every scope, counted separately per scope."""
-    where = hashlib.sha256(scope.encode()).hexdigest()[:16]
-    mac = hmac.new(secret.encode(), b"rate-limit\0" + client.encode(), hashlib.sha256).digest()
-    bucket = int.from_bytes(mac[:4], "big") >> (32 - BUCKET_BITS)
-    return f"{kind}:{where}:{bucket:0{(BUCKET_BITS + 3) // 4}x}"
+    mac = _keyed(secret).copy()
+    mac.update(client.encode())  # HMAC(secret, "rate-limit\0" + client)
+    bucket = int.from_bytes(mac.digest()[:4], "big") >> (32 - BUCKET_BITS)
+    return f"{kind}:{_scope_digest(scope)}:{bucket:0{(BUCKET_BITS + 3) // 4}x}"
 
 
 def request_key(kind: str, scope: str = "") -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,6 +26,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 BAD_HOST = "survey_app.bad_host"
 
 
+@lru_cache(maxsize=256)  # a server sees a few names; the bound keeps junk from piling up
 def host_name(host: str) -> str | None:
     """The lower-case name of a well-formed Host value (port dropped), else None."""
     match = _HOST.fullmatch(host) if len(host) <= 260 else None

@@ -36,7 +36,8 @@ FORMATS: dict[str, Callable[..., Any]] = {name: spec.write for name, spec in EXP
 @click.option("--instrument", "slug", default="ikm", show_default=True)
 @weights_option
 @click.option("--with-subunits", is_flag=True,
-              help="The combined index over the unit and all units below it (csv, xlsx, json).")
+              help="The combined index over the unit and all units below it (csv, xlsx, json; "
+                   "pdf, docx: its official document).")
 @friendly
 def export_command(unit: str, date_from: str, date_to: str, fmt: str, out: str,
                    service: str | None, counter: str | None, slug: str,

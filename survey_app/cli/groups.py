@@ -12,7 +12,7 @@ import instruments
 from ..db import db
 from ..models import Unit, UnitGroup
 from ..results.combined import CombinedReport, build_combined, subtree
-from ..results.exports.combined import RENDERERS, write
+from ..results.exports.combined import FORMATS, write
 from ..results.exports.common import atomic_path
 from ..results.period import Period, period_from_dates
 from ..unitgroups import (
@@ -57,14 +57,15 @@ def subunits_index(unit: Unit, slug: str, period: Period, narrower: str | None, 
 
 def subunits_export(unit: Unit | UnitGroup, slug: str, period: Period, weights: str, fmt: str,
                     out: str) -> None:
-    """`export ... --with-subunits` (and `group export`): the combined table as csv or xlsx."""
-    if fmt not in RENDERERS:
-        *first, last = RENDERERS
+    """`export ... --with-subunits` (and `group export`): the combined table (csv, xlsx,
+    json) or the official document (pdf, docx)."""
+    if fmt not in FORMATS:
+        *first, last = FORMATS
         raise click.ClickException(f"the combined index is exported as {', '.join(first)} or "
                                    f"{last}")
     combined = _combined(unit, slug, period, weights)
     with atomic_path(out) as temp:
-        write(combined, fmt, temp)
+        write(db.session, combined, fmt, temp)
     click.echo(f"wrote {out}")
 
 
@@ -150,12 +151,13 @@ def group_index(code: str, date_from: str, date_to: str, slug: str, weights: str
 @group_group.command("export")
 @click.argument("code")
 @_with_period
-@click.option("--format", "fmt", type=click.Choice(tuple(RENDERERS)), required=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True,
+              help="csv / xlsx / json = the combined table; pdf / docx = the official document")
 @click.option("--out", required=True, help="File to write (replaced only when complete).")
 @friendly
 def group_export(code: str, date_from: str, date_to: str, slug: str, weights: str, fmt: str,
                  out: str) -> None:
-    """The combined table of a group as csv or xlsx."""
+    """The combined table of a group (csv, xlsx, json) or its document (pdf, docx)."""
     period = period_from_dates(date_from, date_to)
     instruments.latest(slug)
     subunits_export(find_group(db.session, code), slug, period, weights, fmt, out)

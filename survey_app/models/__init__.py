@@ -9,7 +9,7 @@ from .kiosk import Kiosk
 from .letterhead import Letterhead
 from .org import Counter, Service, Unit
 from .results import FollowUpItem, Publication, ServicePopulation
-from .rollup import RollupAnswer, RollupCell, RollupCross, RollupProfile
+from .rollup import RollupCell, RollupItem, RollupProfile
 from .survey import Answer, Response
 from .user import ROLES, StaffSession, User
 from .wbs import (
@@ -45,9 +45,8 @@ __all__ = [
     "Publication",
     "Quarantine",
     "Response",
-    "RollupAnswer",
+    "RollupItem",
     "RollupCell",
-    "RollupCross",
     "RollupProfile",
     "ServicePopulation",
     "Service",

@@ -42,7 +42,7 @@ class RollupCell(Base):
     quarantined: Mapped[bool] = mapped_column(Boolean)
     answer_count: Mapped[int] = mapped_column(SmallInteger)
     # Whether these responses answered every element of their instrument version: the cells
-    # whose item cross-products (rollup_cross) Cronbach's alpha reads.
+    # Cronbach's alpha reads.
     complete: Mapped[bool] = mapped_column(Boolean)
     responses: Mapped[int] = mapped_column(BigInteger)
     score_sum: Mapped[int] = mapped_column(BigInteger)  # sum of answer_sum
@@ -54,15 +54,31 @@ class RollupCell(Base):
     )
 
 
-class RollupAnswer(Base):
-    """Answers per element and value in a cell."""
+VALUES = range(10)  # every value an instrument scale can hold (instruments.schema: 0..9)
 
-    __tablename__ = "rollup_answers"
+
+class RollupItem(Base):
+    """Answers to one element in a cell: how many gave each value (n0..n9), and the sum over
+    them of value x the respondent's answer_sum (`xt`). In a complete cell `xt` is the
+    element's cross-product with the total score, which with the counts (item sums and squares)
+    and the cell's score moments is all Cronbach's alpha and the item-total correlations need
+    (analysis.reliability_from_item_totals): nine rows a cell, not 45 pairs."""
+
+    __tablename__ = "rollup_items"
 
     cell_id: Mapped[int] = mapped_column(primary_key=True)  # rollup_cells.id
     item_code: Mapped[str] = mapped_column(String(40), primary_key=True)
-    value: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
-    n: Mapped[int] = mapped_column(BigInteger)
+    n0: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    n1: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    n2: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    n3: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    n4: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    n5: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    n6: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    n7: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    n8: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    n9: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    xt: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 class RollupProfile(Base):
@@ -74,18 +90,3 @@ class RollupProfile(Base):
     field: Mapped[str] = mapped_column(String(16), primary_key=True)
     code: Mapped[str] = mapped_column(String(16), primary_key=True)
     n: Mapped[int] = mapped_column(BigInteger)
-
-
-class RollupCross(Base):
-    """In a complete month cell: the sum of x_a * x_b over its responses for each pair of
-    elements (a <= b), and on the diagonal (a == b) also the sum of x_a: what alpha needs.
-    Kept per month only (45 rows per cell for nine elements would outnumber a day's answers);
-    alpha over a range with loose days reads the answers."""
-
-    __tablename__ = "rollup_cross"
-
-    cell_id: Mapped[int] = mapped_column(primary_key=True)  # rollup_cells.id
-    item_a: Mapped[str] = mapped_column(String(40), primary_key=True)
-    item_b: Mapped[str] = mapped_column(String(40), primary_key=True)
-    sum_a: Mapped[int] = mapped_column(BigInteger)
-    sum_ab: Mapped[int] = mapped_column(BigInteger)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,6 +28,11 @@ from .period import Period
 from .queries import Grouped, Selection, grouped
 from .report import IndexReport, categories_of, confidence_interval, declared_weights
 
+# A member unit's own index resting on fewer respondents than this is marked as a small sample
+# wherever the table of units is shown (dashboard card, group page, documents): with under 30
+# respondents its own 95% interval is typically several points wide, so rank units with care.
+SMALL_SAMPLE = 30
+
 
 @dataclass(frozen=True)
 class UnitFigure:
@@ -36,6 +41,11 @@ class UnitFigure:
     unit: Unit
     n: int
     result: analysis.IndexResult | None
+
+    @property
+    def small(self) -> bool:
+        """Whether the unit's own index rests on a small sample (see SMALL_SAMPLE)."""
+        return self.result is not None and self.n < SMALL_SAMPLE
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,7 @@ class CombinedReport:
     report: IndexReport
     units: list[UnitFigure]
     owner: Unit | UnitGroup | None = None  # what publishing the figure publishes for
+    small_sample: ClassVar[int] = SMALL_SAMPLE  # for the pages' footnote of the mark
 
     @property
     def mean_of_units(self) -> float | None:

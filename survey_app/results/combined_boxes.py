@@ -3,6 +3,7 @@ published of it) and those of the unit groups it is in or runs; who may see and 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from ..models import Unit, UnitGroup, User
 from ..unitgroups import groups_of_unit, members
 from .combined import CombinedReport, build_combined, subunit_box
 from .scopes import combined_revisions
+from .unit_table import table_page
 
 
 @dataclass(frozen=True)
@@ -60,9 +62,12 @@ def group_boxes(session: Session, unit: Unit, f: Any) -> list[tuple[UnitGroup,
     return out
 
 
-def combined_context(session: Session, unit: Unit, f: Any) -> dict[str, Any]:
-    """The dashboard's combined cards: `subunits`, its `subunit_pubs`, and `groups`."""
+def combined_context(session: Session, unit: Unit, f: Any,
+                     args: Mapping[str, str]) -> dict[str, Any]:
+    """The dashboard's combined cards: `subunits`, the page of its table of units `args` asks
+    for (`subunits_table`), its `subunit_pubs`, and `groups`."""
     subunits = subunit_box(session, unit, f)
     return {"subunits": subunits,
+            "subunits_table": table_page(subunits.units, args) if subunits else None,
             "subunit_pubs": combined_revisions(session, subunits) if subunits else [],
             "groups": group_boxes(session, unit, f)}

@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-import analysis
 from analysis import Weights
 from analysis.reliability import AlphaUndefined
 
@@ -32,8 +31,7 @@ def combined_figures(session: Session, combined: CombinedReport) -> dict[str, An
     profile = profile_counts(session, sel) if report.instrument.profile else None
     codes = [e.code for e in report.result.elements if e.n > 0]
     try:
-        alpha: float | None = analysis.reliability_from_moments(
-            codes, *item_moments(session, sel, codes)).alpha
+        alpha: float | None = item_moments(session, sel, codes).reliability(codes).alpha
     except AlphaUndefined:
         alpha = None
     return {

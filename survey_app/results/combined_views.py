@@ -12,7 +12,7 @@ from ..access import EDITORS, current_unit, login_required, staff_user
 from ..db import db
 from .combined import subunit_box
 from .combined_publish import publish_combined
-from .exports.combined import MIMETYPES, RENDERERS
+from .exports.combined import FORMATS, MIMETYPES, filename, render
 from .filters import read_filters
 from .publish_flash import publish_and_say
 
@@ -23,18 +23,17 @@ bp = Blueprint("combined", __name__, url_prefix="/admin/units/<code>/combined")
 @login_required()
 def download(code: str, fmt: str) -> WerkzeugResponse:
     """The combined index of the unit and its sub-units, with each unit's own, as CSV, XLSX
-    or JSON."""
+    or JSON, or the official document as PDF or DOCX."""
     unit = current_unit(code)
-    if fmt not in RENDERERS:
+    if fmt not in FORMATS:
         abort(404)
     f, _problem = read_filters(unit, request.args)
     combined = subunit_box(db.session, unit, f)
     if combined is None:
         flash(_("Nothing to export for the unit and its sub-units in this selection."))
         return redirect(url_for("results.dashboard", code=unit.code, **f.args()))
-    name = f"gabungan-{unit.code}-{f.period.start}-{f.period.end}.{fmt}"
-    return send_file(io.BytesIO(RENDERERS[fmt](combined)), mimetype=MIMETYPES[fmt],
-                     as_attachment=True, download_name=name)
+    return send_file(io.BytesIO(render(db.session, combined, fmt)), mimetype=MIMETYPES[fmt],
+                     as_attachment=True, download_name=filename(combined, fmt))
 
 
 @bp.post("/publish")

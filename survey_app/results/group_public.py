@@ -5,54 +5,48 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, render_template, url_for
+from flask import Blueprint, Response
+from sqlalchemy.orm import Session
 
-from ..db import db
 from ..models import Publication, UnitGroup
 from ..models.results import SCOPE_GROUP
-from ..orgs import NotFound
 from ..unitgroups import find_group
-from .public import infographic_response, publication_page
+from .public_pages import PublicPages
 from .scopes import group_publications
 
 bp = Blueprint("group_public", __name__, url_prefix="/kelompok/<code>/hasil")
 
 
-def _group(code: str) -> UnitGroup:
-    try:
-        return find_group(db.session, code[:40])
-    except NotFound:
-        abort(404)
+def _find(session: Session, code: str) -> UnitGroup:
+    return find_group(session, code[:40])
 
 
-def _publication(group: UnitGroup, pub_id: int) -> Publication:
-    pub = db.session.get(Publication, pub_id)
-    if pub is None or pub.scope != SCOPE_GROUP or pub.group_id != group.id:
-        abort(404)
-    return pub
+def _owns(group: UnitGroup, pub: Publication) -> bool:
+    return pub.scope == SCOPE_GROUP and pub.group_id == group.id
+
+
+def _tz(_group: UnitGroup, pub: Publication) -> str:
+    """A group has no clock of its own: the one frozen with the publication."""
+    return json.loads(pub.figures).get("scope", {}).get("tz") or "Asia/Jakarta"
+
+
+PAGES: PublicPages[UnitGroup] = PublicPages("group_public", _find, _owns,
+                                            lambda s, g: group_publications(s, g), _tz)
 
 
 @bp.get("/")
 def index(code: str) -> str:
     """A group's published periods, newest first."""
-    group = _group(code)
-    pubs = [(p, json.loads(p.figures)) for p in group_publications(db.session, group)]
-    return render_template("public/index.html", owner=group, pubs=pubs,
-                           link=lambda p: url_for("group_public.publication", code=group.code,
-                                                  pub_id=p.id))
+    return PAGES.index(code)
 
 
 @bp.get("/<int:pub_id>")
 def publication(code: str, pub_id: int) -> str:
     """One published combined period: pooled index, each unit's own, profile, revisions."""
-    group = _group(code)
-    pub = _publication(group, pub_id)
-    tz = json.loads(pub.figures).get("scope", {}).get("tz") or "Asia/Jakarta"
-    return publication_page(pub, group.name, tz, url_for("group_public.index", code=group.code),
-                            url_for("group_public.infographic", code=group.code, pub_id=pub.id))
+    return PAGES.publication(code, pub_id)
 
 
 @bp.get("/<int:pub_id>/infografis.png")
 def infographic(code: str, pub_id: int) -> Response:
     """The infographic of a published combined period."""
-    return infographic_response(_publication(_group(code), pub_id))
+    return PAGES.infographic(code, pub_id)

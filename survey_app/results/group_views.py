@@ -21,11 +21,12 @@ from ..unitgroups import add_group, all_groups, change_members, find_group, memb
 from .combined import CombinedReport, build_combined
 from .combined_boxes import GroupAccess, group_access
 from .combined_publish import publish_combined
-from .exports.combined import MIMETYPES, RENDERERS
+from .exports.combined import FORMATS, MIMETYPES, filename, render
 from .group_page import GroupSelection, read_group_selection
 from .period import parse_period
 from .publish_flash import publish_and_say
 from .scopes import combined_revisions
+from .unit_table import table_page
 
 bp = Blueprint("groups", __name__, url_prefix="/admin/groups")
 
@@ -112,6 +113,8 @@ def page(code: str) -> tuple[str, int]:
         "groups/page.html", group=group, access=access, sel=sel, problem=problem,
         round2=formats.number,
         combined=combined, units=members(db.session, group),
+        table=table_page(combined.units, request.args, lambda u: access.shows(u.unit))
+        if combined else None,
         pubs=combined_revisions(db.session, combined) if combined else []), 200
 
 
@@ -136,9 +139,10 @@ def publish(code: str) -> WerkzeugResponse:
 @bp.get("/<code>/export/<fmt>")
 @login_required()
 def download(code: str, fmt: str) -> WerkzeugResponse:
-    """The group's combined table (pooled index and each unit's own) for `period`."""
+    """The group's combined table (pooled index and each unit's own) for `period`, or its
+    official document (pdf, docx)."""
     group, access = _group(code)
-    if fmt not in RENDERERS or not access.full:
+    if fmt not in FORMATS or not access.full:
         abort(404)
     try:
         period = parse_period(request.args.get("period", ""))
@@ -147,6 +151,5 @@ def download(code: str, fmt: str) -> WerkzeugResponse:
     except (DomainError, ValueError):
         flash(_("Nothing to export for this group and period."))
         return redirect(url_for("groups.page", code=group.code))
-    name = f"gabungan-{group.code}-{period.start}-{period.end}.{fmt}"
-    return send_file(io.BytesIO(RENDERERS[fmt](combined)), mimetype=MIMETYPES[fmt],
-                     as_attachment=True, download_name=name)
+    return send_file(io.BytesIO(render(db.session, combined, fmt)), mimetype=MIMETYPES[fmt],
+                     as_attachment=True, download_name=filename(combined, fmt))

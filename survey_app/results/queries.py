@@ -15,8 +15,11 @@ from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
+
+import analysis
+from analysis import Reliability
 
 from ..models import Answer, InstrumentVersion, Quarantine, Response
 from ..profile import AGE_BANDS, EDUCATION, OCCUPATION, SEX
@@ -184,10 +187,13 @@ def moments_of(rows: Sequence[tuple[int, int, int, int]]) -> Respondents:
     squares are exact rationals of these integers: computed as fractions and rounded once, the
     same figure whichever rows (cells or responses) they were summed from."""
     responses = sum(n for _, n, _, _ in rows)
-    answered = sum(n for count, n, _, _ in rows if count > 0)
-    total = sum((Fraction(s, count) for count, _, s, _ in rows if count > 0), Fraction(0))
-    squares = sum((Fraction(q, count * count) for count, _, _, q in rows if count > 0),
-                  Fraction(0))
+    scored = [row for row in rows if row[0] > 0]
+    answered = sum(n for _, n, _, _ in scored)
+    # Over the common denominator of the answer counts: one rational each, not one per row.
+    common = math.lcm(*(count for count, _, _, _ in scored)) if scored else 1
+    total = Fraction(sum(s * (common // count) for count, _, s, _ in scored), common)
+    squares = Fraction(sum(q * (common // count) ** 2 for count, _, _, q in scored),
+                       common * common)
     return Respondents(responses, answered, float(total), float(squares))
 
 
@@ -209,10 +215,27 @@ def respondents_by(session: Session, sel: Selection, by: str | None
     return {key: moments_of(part) for key, part in rows.items()}
 
 
-def item_moments(
-    session: Session, sel: Selection, codes: Sequence[str]
-) -> tuple[int, list[float], list[list[float]]]:
-    """Complete cases: n, per-item sums and the matrix of sums of x_i * x_j (for alpha)."""
+@dataclass(frozen=True)
+class ItemMoments:
+    """Over the complete cases of a selection (every element answered): their number, and per
+    element (in the order asked) the sum of its answers, of their squares and of the answer
+    times the respondent's total; plus the sum of the totals squared. Exact integers: what
+    `analysis.reliability_from_item_totals` takes."""
+
+    n: int
+    sums: tuple[int, ...]
+    squares: tuple[int, ...]
+    item_total: tuple[int, ...]
+    total_squares: int
+
+    def reliability(self, codes: Sequence[str]) -> Reliability:
+        """Alpha and the item statistics (raises analysis.AlphaUndefined)."""
+        return analysis.reliability_from_item_totals(codes, self.n, self.sums, self.squares,
+                                                     self.item_total, self.total_squares)
+
+
+def item_moments(session: Session, sel: Selection, codes: Sequence[str]) -> ItemMoments:
+    """The complete cases' item moments (for alpha)."""
     if _from_rollups(sel):
         found = _rollups().item_moments(session, sel, codes)
         if found is not None:
@@ -230,18 +253,15 @@ def item_moments(
         .subquery()
     )
     cols = [pivot.c[f"v{i}"] for i in range(len(codes))]
-    pairs = [(i, j) for i in range(len(codes)) for j in range(i, len(codes))]
+    total: Any = sum(cols[1:], cols[0]) if cols else literal(0)
     row = session.execute(
-        select(func.count(), *[func.sum(c) for c in cols],
-               *[func.sum(cols[i] * cols[j]) for i, j in pairs])
+        select(func.count(), *[func.sum(c) for c in cols], *[func.sum(c * c) for c in cols],
+               *[func.sum(c * total) for c in cols], func.sum(total * total))
     ).one()
     k = len(codes)
-    n = int(row[0])
-    sums = [float(x or 0) for x in row[1:1 + k]]
-    cross = [[0.0] * k for _ in range(k)]
-    for (i, j), value in zip(pairs, row[1 + k:], strict=True):
-        cross[i][j] = cross[j][i] = float(value or 0)
-    return n, sums, cross
+    values = [int(x or 0) for x in row]
+    return ItemMoments(values[0], tuple(values[1:1 + k]), tuple(values[1 + k:1 + 2 * k]),
+                       tuple(values[1 + 2 * k:1 + 3 * k]), values[-1])
 
 
 PROFILE_CODES = {"jenis_kelamin": tuple(SEX), "pendidikan": tuple(EDUCATION),

@@ -195,8 +195,8 @@ def reliability_for(session: Session, report: IndexReport) -> analysis.Reliabili
     codes = [e.code for e in report.result.elements if e.n > 0]
     sel = selection(report.unit, report.instrument.slug, report.period, report.service,
                     report.counter, include_quarantined=report.include_quarantined)
-    n, sums, cross = item_moments(session, sel, codes)
+    moments = item_moments(session, sel, codes)
     try:
-        return analysis.reliability_from_moments(codes, n, sums, cross)
+        return moments.reliability(codes)
     except AlphaUndefined:
         return None  # fewer than 2 complete cases or no variance: nothing to say

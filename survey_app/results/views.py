@@ -47,7 +47,7 @@ def dashboard(code: str) -> str:
     """The results dashboard."""
     unit = current_unit(code)
     f, ctx = _context(unit)
-    ctx.update(combined_context(db.session, unit, f))
+    ctx.update(combined_context(db.session, unit, f, request.args))
     try:
         report = dashboard_report(db.session, unit, f)
     except NoData as exc:  # no answers, or compat weights without nine answered elements

@@ -17,9 +17,9 @@ import numpy as np
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from ..models.rollup import DAY, MONTH, NO_COUNTER
+from ..models.rollup import DAY, MONTH, NO_COUNTER, VALUES
 from .days import local_day
-from .maintain import KEY, age_band
+from .maintain import ITEM_COLUMNS, ITEM_SET, KEY, age_band
 
 if TYPE_CHECKING:
     from ..survey.importer import CheckedRow
@@ -33,16 +33,13 @@ _CELL_UPSERT = (
     "responses = rollup_cells.responses + excluded.responses, "
     "score_sum = rollup_cells.score_sum + excluded.score_sum, "
     "score_sq = rollup_cells.score_sq + excluded.score_sq")
-_ANSWER_UPSERT = (
-    "INSERT INTO rollup_answers (cell_id, item_code, value, n) VALUES (:cell, :code, :value, :n) "
-    "ON CONFLICT (cell_id, item_code, value) DO UPDATE SET n = rollup_answers.n + excluded.n")
+_ITEM_UPSERT = (
+    f"INSERT INTO rollup_items (cell_id, item_code, {ITEM_COLUMNS}) VALUES (:cell, :code, "
+    + ", ".join(f":{c}" for c in ITEM_COLUMNS.split(", "))
+    + f") ON CONFLICT (cell_id, item_code) DO UPDATE SET {ITEM_SET}")
 _PROFILE_UPSERT = (
     "INSERT INTO rollup_profile (cell_id, field, code, n) VALUES (:cell, :field, :code, :n) "
     "ON CONFLICT (cell_id, field, code) DO UPDATE SET n = rollup_profile.n + excluded.n")
-_CROSS_UPSERT = (
-    "INSERT INTO rollup_cross (cell_id, item_a, item_b, sum_a, sum_ab) "
-    "VALUES (:cell, :a, :b, :sa, :sab) ON CONFLICT (cell_id, item_a, item_b) DO UPDATE SET "
-    "sum_a = rollup_cross.sum_a + excluded.sum_a, sum_ab = rollup_cross.sum_ab + excluded.sum_ab")
 
 
 def add_rows(session: Session, unit_id: int, tz: str, version_id: int, codes: Sequence[str],
@@ -59,17 +56,21 @@ def add_rows(session: Session, unit_id: int, tz: str, version_id: int, codes: Se
                        dtype=np.int64, count=len(rows))
     months = _months(days)
     services = np.fromiter((r.service_id for r in rows), dtype=np.int64, count=len(rows))
+    fields = _profile_fields(rows)
     base = {"unit_id": unit_id, "counter_id": NO_COUNTER, "version_id": version_id,
             "source": source, "quarantined": False}
+    service_ids, service_index = np.unique(services, return_inverse=True)
+    width = len(service_ids) * (k + 1)
     for grain, when in ((DAY, days), (MONTH, months)):
-        keys = np.stack([when, services, answered]).T
-        cells, inverse = np.unique(keys, axis=0, return_inverse=True)
+        # One int64 key per row (day, service, answered): a 1-D unique, far quicker than rows.
+        keys = when * width + service_index.reshape(-1) * (k + 1) + answered
+        found, inverse = np.unique(keys, return_inverse=True)
         inverse = inverse.reshape(-1)
+        cells = np.stack([found // width, service_ids[(found % width) // (k + 1)],
+                          found % (k + 1)]).T
         ids = _write_cells(session, base, grain, cells, inverse, total, k)
-        _write_answers(session, codes, answers, inverse, ids)
-        _write_profile(session, rows, inverse, ids)
-        if grain == MONTH:
-            _write_cross(session, codes, answers, answered == k, inverse, ids)
+        _write_items(session, codes, answers, total, inverse, ids)
+        _write_profile(session, fields, inverse, ids)
 
 
 def _months(days: np.ndarray) -> np.ndarray:
@@ -104,44 +105,48 @@ def _write_cells(session: Session, base: dict[str, Any], grain: int, cells: np.n
             for day, service, answered in cells]
 
 
-def _write_answers(session: Session, codes: Sequence[str], answers: np.ndarray,
+def _write_items(session: Session, codes: Sequence[str], answers: np.ndarray,
+                 total: np.ndarray, inverse: np.ndarray, ids: list[int]) -> None:
+    count, width = len(ids), len(VALUES)
+    params = []
+    for j, code in enumerate(codes):
+        value = answers[:, j].astype(np.int64)
+        table = np.bincount(inverse * width + value, minlength=count * width).reshape(count, width)
+        xt = np.bincount(inverse, weights=(value * total).astype(np.float64), minlength=count)
+        for cell in np.nonzero(table[:, 1:].any(axis=1))[0]:  # value 0 is "not answered"
+            row = {f"n{v}": int(table[cell, v]) if v else 0 for v in VALUES}
+            params.append({"cell": ids[cell], "code": code, **row, "xt": int(xt[cell])})
+    if params:
+        session.execute(text(_ITEM_UPSERT), params)
+
+
+def _profile_fields(rows: Sequence[CheckedRow]) -> list[tuple[str, list[str], np.ndarray]]:
+    """Per profile field: its codes, and each row's code as an index into them. Rows are
+    indexed by their whole profile first (a few thousand distinct ones), so each row costs one
+    dictionary look-up, and each distinct profile is turned into field codes once."""
+    seen: dict[tuple[str | None, int | None, str | None, str | None], int] = {}
+    which = np.fromiter((seen.setdefault(r.profile, len(seen)) for r in rows), dtype=np.int64,
+                        count=len(rows))
+    out = []
+    for position, field in enumerate(FIELDS):
+        index: dict[str, int] = {}
+        per_profile = np.empty(len(seen), dtype=np.int64)
+        for profile, number in seen.items():
+            sex, age, education, job = profile
+            code = (sex or "-", education or "-", job or "-", age_band(age))[position]
+            per_profile[number] = index.setdefault(code, len(index))
+        out.append((field, list(index), per_profile[which]))
+    return out
+
+
+def _write_profile(session: Session, fields: list[tuple[str, list[str], np.ndarray]],
                    inverse: np.ndarray, ids: list[int]) -> None:
     count = len(ids)
     params = []
-    for j, code in enumerate(codes):
-        table = np.bincount(inverse * 10 + answers[:, j], minlength=count * 10).reshape(count, 10)
-        for cell, value in zip(*np.nonzero(table[:, 1:]), strict=True):
-            params.append({"cell": ids[cell], "code": code, "value": int(value) + 1,
-                           "n": int(table[cell, value + 1])})
-    if params:
-        session.execute(text(_ANSWER_UPSERT), params)
-
-
-def _write_profile(session: Session, rows: Sequence[CheckedRow], inverse: np.ndarray,
-                   ids: list[int]) -> None:
-    counts: dict[tuple[int, str, str], int] = {}
-    for cell, row in zip(inverse.tolist(), rows, strict=True):
-        sex, age, education, job = row.profile
-        for field, code in zip(FIELDS, (sex or "-", education or "-", job or "-",
-                                        age_band(age)), strict=True):
-            key = (cell, field, code)
-            counts[key] = counts.get(key, 0) + 1
-    session.execute(text(_PROFILE_UPSERT), [
-        {"cell": ids[cell], "field": field, "code": code, "n": n}
-        for (cell, field, code), n in counts.items()])
-
-
-def _write_cross(session: Session, codes: Sequence[str], answers: np.ndarray,
-                 complete: np.ndarray, inverse: np.ndarray, ids: list[int]) -> None:
-    order = sorted(range(len(codes)), key=lambda j: codes[j])  # pairs a <= b, code-point order
-    params = []
-    for cell in np.unique(inverse[complete]):
-        x = answers[complete & (inverse == cell)].astype(np.int64)
-        products, sums = x.T @ x, x.sum(axis=0)
-        for pos, i in enumerate(order):
-            for j in order[pos:]:
-                params.append({"cell": ids[int(cell)], "a": codes[i], "b": codes[j],
-                               "sa": int(sums[i]) if i == j else 0,
-                               "sab": int(products[i, j])})
-    if params:
-        session.execute(text(_CROSS_UPSERT), params)
+    for field, labels, codes in fields:
+        width = len(labels)
+        table = np.bincount(inverse * width + codes, minlength=count * width).reshape(count, width)
+        for cell, code in zip(*np.nonzero(table), strict=True):
+            params.append({"cell": ids[cell], "field": field, "code": labels[code],
+                           "n": int(table[cell, code])})
+    session.execute(text(_PROFILE_UPSERT), params)

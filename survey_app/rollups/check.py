@@ -14,17 +14,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models.rollup import RollupAnswer, RollupCell, RollupCross, RollupProfile
+from ..models.rollup import VALUES, RollupCell, RollupItem, RollupProfile
 from . import maintain
 
 _KEY = [getattr(RollupCell, k) for k in maintain.KEY]
 _CHILDREN: dict[str, tuple[Any, list[Any], list[Any]]] = {
-    "rollup_answers": (RollupAnswer, [RollupAnswer.item_code, RollupAnswer.value],
-                       [RollupAnswer.n]),
+    "rollup_items": (RollupItem, [RollupItem.item_code],
+                     [*(getattr(RollupItem, f"n{v}") for v in VALUES), RollupItem.xt]),
     "rollup_profile": (RollupProfile, [RollupProfile.field, RollupProfile.code],
                        [RollupProfile.n]),
-    "rollup_cross": (RollupCross, [RollupCross.item_a, RollupCross.item_b],
-                     [RollupCross.sum_a, RollupCross.sum_ab]),
 }
 
 

@@ -17,12 +17,15 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from ..models.rollup import DAY, MONTH, NO_COUNTER
+from ..models.rollup import DAY, MONTH, NO_COUNTER, VALUES
 from ..profile import AGE_BANDS
 from .days import day_sql, month_sql
 
 KEY = ("unit_id", "grain", "day", "service_id", "counter_id", "version_id", "source",
        "quarantined", "answer_count")
+ITEM_COLUMNS = ", ".join([*(f"n{v}" for v in VALUES), "xt"])  # rollup_items' measures
+ITEM_SET = ", ".join(f"{c} = rollup_items.{c} + excluded.{c}" for c in ITEM_COLUMNS.split(", "))
+CHILDREN = ("rollup_items", "rollup_profile")
 
 def age_band(usia: int | None) -> str:
     """The profile band of an age ('-' when not given)."""
@@ -63,7 +66,7 @@ def clear(session: Session, unit_ids: Iterable[int] | None = None) -> None:
         if not ids:
             return
         cells += f" WHERE unit_id IN ({', '.join(str(i) for i in ids)})"
-    for child in ("rollup_answers", "rollup_profile", "rollup_cross"):
+    for child in CHILDREN:
         session.execute(text(f"DELETE FROM {child} WHERE cell_id IN ({cells})"), params)
     session.execute(text(f"DELETE FROM rollup_cells WHERE id IN ({cells})"), params)
 
@@ -114,29 +117,28 @@ def _apply(session: Session, where: str, params: dict[str, Any], sign: int) -> N
         "responses = rollup_cells.responses + excluded.responses, "
         "score_sum = rollup_cells.score_sum + excluded.score_sum, "
         "score_sq = rollup_cells.score_sq + excluded.score_sq"))
-    run(text(f"{temp} rollup_map (response_id BIGINT, cell_id BIGINT, grain SMALLINT, "
-             "complete BOOLEAN)"))
+    run(text(f"{temp} rollup_map (response_id BIGINT, cell_id BIGINT, answer_sum BIGINT)"))
     on = " AND ".join(f"c.{k} = k.{k}" for k in KEY)
-    run(text("INSERT INTO rollup_map SELECT k.response_id, c.id, k.grain, k.complete "
+    run(text("INSERT INTO rollup_map SELECT k.response_id, c.id, k.answer_sum "
              f"FROM rollup_keys k JOIN rollup_cells c ON {on}"))
     if pg:  # temporary tables get no statistics of their own: without them, nested loops
         run(text("ANALYZE rollup_map"))
-    _children(session, sign, pg)
+    _children(session, sign)
     if sign < 0:
         _drop_empty(session)
     run(text("DROP TABLE rollup_map"))
     run(text("DROP TABLE rollup_keys"))
 
 
-def _children(session: Session, sign: int, pg: bool) -> None:
+def _children(session: Session, sign: int) -> None:
     run = session.execute
+    counts = ", ".join(f"{sign} * SUM(CASE a.value WHEN {v} THEN 1 ELSE 0 END)" for v in VALUES)
     run(text(
-        "INSERT INTO rollup_answers (cell_id, item_code, value, n) "
-        f"SELECT m.cell_id, a.item_code, a.value, {sign} * COUNT(*) FROM rollup_map m "
-        "JOIN answers a ON a.response_id = m.response_id WHERE 1 = 1 "
-        "GROUP BY m.cell_id, a.item_code, a.value ORDER BY m.cell_id "
-        "ON CONFLICT (cell_id, item_code, value) "
-        "DO UPDATE SET n = rollup_answers.n + excluded.n"))
+        f"INSERT INTO rollup_items (cell_id, item_code, {ITEM_COLUMNS}) "
+        f"SELECT m.cell_id, a.item_code, {counts}, {sign} * SUM(a.value * m.answer_sum) "
+        "FROM rollup_map m JOIN answers a ON a.response_id = m.response_id WHERE 1 = 1 "
+        "GROUP BY m.cell_id, a.item_code ORDER BY m.cell_id "
+        f"ON CONFLICT (cell_id, item_code) DO UPDATE SET {ITEM_SET}"))
     fields = " UNION ALL ".join(
         f"SELECT m.cell_id AS cell_id, '{name}' AS field, {expr} AS code FROM rollup_map m "
         "JOIN responses r ON r.id = m.response_id"
@@ -150,28 +152,16 @@ def _children(session: Session, sign: int, pg: bool) -> None:
         "GROUP BY p.cell_id, p.field, p.code ORDER BY p.cell_id "
         "ON CONFLICT (cell_id, field, code) "
         "DO UPDATE SET n = rollup_profile.n + excluded.n"))
-    order = 'a.item_code <= b.item_code COLLATE "C"' if pg else "a.item_code <= b.item_code"
-    run(text(
-        "INSERT INTO rollup_cross (cell_id, item_a, item_b, sum_a, sum_ab) "
-        f"SELECT m.cell_id, a.item_code, b.item_code, "
-        f"{sign} * SUM(CASE WHEN a.item_code = b.item_code THEN a.value ELSE 0 END), "
-        f"{sign} * SUM(a.value * b.value) FROM rollup_map m "
-        "JOIN answers a ON a.response_id = m.response_id "
-        f"JOIN answers b ON b.response_id = m.response_id AND {order} "
-        f"WHERE m.complete AND m.grain = {MONTH} GROUP BY m.cell_id, a.item_code, b.item_code "
-        "ORDER BY m.cell_id ON CONFLICT (cell_id, item_a, item_b) DO UPDATE SET "
-        "sum_a = rollup_cross.sum_a + excluded.sum_a, "
-        "sum_ab = rollup_cross.sum_ab + excluded.sum_ab"))
 
 
 def _drop_empty(session: Session) -> None:
     """After a removal: zero rows in the touched cells, and cells left without responses."""
     touched = "SELECT cell_id FROM rollup_map"
     run = session.execute
-    for child, zero in (("rollup_answers", "n = 0"), ("rollup_profile", "n = 0"),
-                        ("rollup_cross", "sum_ab = 0 AND sum_a = 0")):
+    zero_items = " AND ".join(f"{c} = 0" for c in ITEM_COLUMNS.split(", "))
+    for child, zero in (("rollup_items", zero_items), ("rollup_profile", "n = 0")):
         run(text(f"DELETE FROM {child} WHERE cell_id IN ({touched}) AND ({zero})"))
     empty = f"SELECT id FROM rollup_cells WHERE id IN ({touched}) AND responses = 0"
-    for child in ("rollup_answers", "rollup_profile", "rollup_cross"):
+    for child in CHILDREN:
         run(text(f"DELETE FROM {child} WHERE cell_id IN ({empty})"))
     run(text(f"DELETE FROM rollup_cells WHERE id IN ({empty})"))

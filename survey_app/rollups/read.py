@@ -2,7 +2,8 @@
 
 A period [first, last] of local dates is read as its whole months from the month cells and the
 days before and after them from the day cells, so a year is 12 rows per cell key, and a range
-that starts or ends mid-month still gets exactly its own days.
+that starts or ends mid-month still gets exactly its own days. Every figure, alpha included,
+comes from the cells of any range.
 """
 
 from __future__ import annotations
@@ -16,18 +17,10 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import InstrumentVersion
-from ..models.rollup import (
-    DAY,
-    MONTH,
-    NO_COUNTER,
-    RollupAnswer,
-    RollupCell,
-    RollupCross,
-    RollupProfile,
-)
+from ..models.rollup import DAY, MONTH, NO_COUNTER, VALUES, RollupCell, RollupItem, RollupProfile
 
 if TYPE_CHECKING:
-    from ..results.queries import Selection
+    from ..results.queries import ItemMoments, Selection
 
 GROUPS = {"unit_id": RollupCell.unit_id, "service_id": RollupCell.service_id,
           "counter_id": RollupCell.counter_id, "source": RollupCell.source}
@@ -52,7 +45,14 @@ def segments(first: date, last: date) -> list[tuple[int, date, date]]:
     return out
 
 
-def where(sel: Selection) -> list[Any]:
+def _versions(session: Session, slug: str) -> list[int]:
+    """The ids of the instrument's versions, as literal values: with a sub-select PostgreSQL
+    guessed a handful of cells where a parent has thousands, and sorted them on disk."""
+    return list(session.scalars(select(InstrumentVersion.id)
+                                .where(InstrumentVersion.slug == slug))) or [-1]
+
+
+def where(session: Session, sel: Selection) -> list[Any]:
     """Conditions on RollupCell for the selection (which must carry its local days)."""
     assert sel.days is not None  # noqa: S101 - callers check
     units = sorted({i for ids, _, _ in sel.scopes for i in ids}) if sel.scopes else [sel.unit_id]
@@ -61,8 +61,7 @@ def where(sel: Selection) -> list[Any]:
     span = [and_(RollupCell.grain == grain, RollupCell.day >= lo, RollupCell.day < hi)
             for grain, lo, hi in segments(*sel.days)]
     conditions = [place, or_(*span) if len(span) > 1 else span[0],
-                  RollupCell.version_id.in_(select(InstrumentVersion.id)
-                                            .where(InstrumentVersion.slug == sel.instrument_slug))]
+                  RollupCell.version_id.in_(_versions(session, sel.instrument_slug))]
     if sel.service_id is not None:
         conditions.append(RollupCell.service_id == sel.service_id)
     if sel.counter_id is not None:
@@ -78,20 +77,25 @@ def _group_key(by: str, value: Any) -> Any:
     return value
 
 
+_COUNTS = [func.sum(getattr(RollupItem, f"n{v}")) for v in VALUES]
+
+
 def element_counts_by(session: Session, sel: Selection, by: str | None
                       ) -> dict[Any, dict[str, dict[int, int]]]:
     """Answer counts per group (or under the key None when `by` is None), code and value."""
     group = [GROUPS[by]] if by else []
     rows = session.execute(
-        select(*group, RollupAnswer.item_code, RollupAnswer.value, func.sum(RollupAnswer.n))
-        .join(RollupCell, RollupCell.id == RollupAnswer.cell_id).where(*where(sel))
-        .group_by(*group, RollupAnswer.item_code, RollupAnswer.value))
+        select(*group, RollupItem.item_code, *_COUNTS)
+        .join(RollupCell, RollupCell.id == RollupItem.cell_id).where(*where(session, sel))
+        .group_by(*group, RollupItem.item_code))
     out: dict[Any, dict[str, dict[int, int]]] = {}
+    width = len(_COUNTS)
     for row in rows:
         key = _group_key(by, row[0]) if by else None
-        code, value, n = row[-3:]
-        if int(n or 0) > 0:
-            out.setdefault(key, {}).setdefault(code, {})[int(value)] = int(n)
+        code, counts = row[-width - 1], row[-width:]
+        found = {value: int(n) for value, n in zip(VALUES, counts, strict=True) if n}
+        if found:
+            out.setdefault(key, {})[code] = found
     return out
 
 
@@ -102,7 +106,7 @@ def respondent_rows(session: Session, sel: Selection, by: str | None
     rows = session.execute(
         select(*group, RollupCell.answer_count, func.sum(RollupCell.responses),
                func.sum(RollupCell.score_sum), func.sum(RollupCell.score_sq))
-        .where(*where(sel)).group_by(*group, RollupCell.answer_count))
+        .where(*where(session, sel)).group_by(*group, RollupCell.answer_count))
     out = []
     for row in rows:
         key = _group_key(by, row[0]) if by else None
@@ -113,39 +117,34 @@ def respondent_rows(session: Session, sel: Selection, by: str | None
 
 
 def item_moments(session: Session, sel: Selection, codes: Sequence[str]
-                 ) -> tuple[int, list[float], list[list[float]]] | None:
-    """Complete cases' n, item sums and cross-products, or None when the cells cannot say: a
-    period with loose days (cross-products are kept per month), or a version of the
-    instrument whose elements are not exactly `codes`."""
-    assert sel.days is not None  # noqa: S101 - callers check
-    if any(grain != MONTH for grain, _, _ in segments(*sel.days)):
-        return None
+                 ) -> ItemMoments | None:
+    """The complete cases' item moments, or None when the cells cannot say: a version of the
+    instrument whose elements are not exactly `codes` (its complete cells' totals would not be
+    the totals over `codes`)."""
+    from ..results.queries import ItemMoments
+
     versions = session.execute(select(InstrumentVersion.items, InstrumentVersion.definition)
                                .where(InstrumentVersion.slug == sel.instrument_slug)).all()
     for items, definition in versions:
         own = [item["code"] for item in tomllib.loads(definition).get("items", [])]
         if sorted(own) != sorted(codes) or items != len(codes):
             return None
-    complete = [*where(sel), RollupCell.complete.is_(True)]
-    n = int(session.scalar(select(func.sum(RollupCell.responses)).where(*complete)) or 0)
-    index = {c: i for i, c in enumerate(codes)}
-    k = len(codes)
-    sums = [0.0] * k
-    cross = [[0.0] * k for _ in range(k)]
-    rows = session.execute(
-        select(RollupCross.item_a, RollupCross.item_b, func.sum(RollupCross.sum_a),
-               func.sum(RollupCross.sum_ab))
-        .join(RollupCell, RollupCell.id == RollupCross.cell_id).where(*complete)
-        .group_by(RollupCross.item_a, RollupCross.item_b))
-    for a, b, sum_a, sum_ab in rows:
-        i, j = index[a], index[b]
-        if i == j:
-            sums[i] += float(sum_a or 0)
-            cross[i][i] += float(sum_ab or 0)
-        else:
-            cross[i][j] += float(sum_ab or 0)
-            cross[j][i] = cross[i][j]
-    return n, sums, cross
+    complete = [*where(session, sel), RollupCell.complete.is_(True)]
+    n, total_squares = session.execute(
+        select(func.sum(RollupCell.responses), func.sum(RollupCell.score_sq))
+        .where(*complete)).one()
+    found = {row[0]: row[1:] for row in session.execute(
+        select(RollupItem.item_code, *_COUNTS, func.sum(RollupItem.xt))
+        .join(RollupCell, RollupCell.id == RollupItem.cell_id).where(*complete)
+        .group_by(RollupItem.item_code))}
+    sums, squares, item_total = [], [], []
+    for code in codes:
+        *counts, xt = found.get(code, (0,) * (len(VALUES) + 1))
+        sums.append(sum(v * int(c or 0) for v, c in zip(VALUES, counts, strict=True)))
+        squares.append(sum(v * v * int(c or 0) for v, c in zip(VALUES, counts, strict=True)))
+        item_total.append(int(xt or 0))
+    return ItemMoments(int(n or 0), tuple(sums), tuple(squares), tuple(item_total),
+                       int(total_squares or 0))
 
 
 def profile_counts(session: Session, sel: Selection, fields: Sequence[str]
@@ -154,7 +153,7 @@ def profile_counts(session: Session, sel: Selection, fields: Sequence[str]
     out: dict[str, dict[str, int]] = {name: {} for name in fields}
     rows = session.execute(
         select(RollupProfile.field, RollupProfile.code, func.sum(RollupProfile.n))
-        .join(RollupCell, RollupCell.id == RollupProfile.cell_id).where(*where(sel))
+        .join(RollupCell, RollupCell.id == RollupProfile.cell_id).where(*where(session, sel))
         .group_by(RollupProfile.field, RollupProfile.code))
     for name, code, n in rows:
         if int(n or 0) > 0 and name in out:

@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ..models.rollup import DAY, MONTH, NO_COUNTER
+from ..models.rollup import DAY, MONTH, NO_COUNTER, VALUES
 from .days import local_day, month_of
-from .maintain import KEY, age_band
+from .maintain import ITEM_COLUMNS, ITEM_SET, KEY, age_band
 
 _CELL_SET = ("responses = rollup_cells.responses + excluded.responses, "
              "score_sum = rollup_cells.score_sum + excluded.score_sum, "
@@ -61,22 +61,17 @@ class NewResponse:
         sex, age, education, job = self.profile
         out.update(ru_p0=sex or "-", ru_p1=education or "-", ru_p2=job or "-",
                    ru_p3=age_band(age))
-        for k, (a, b, sa, sab) in enumerate(_pairs(self.answers)):
-            out[f"ru_a{k}"], out[f"ru_b{k}"] = a, b
-            out[f"ru_sa{k}"], out[f"ru_sab{k}"] = sa, sab
         return out
 
 
-def _pairs(answers: tuple[tuple[str, int], ...]) -> list[tuple[str, str, int, int]]:
-    """(a, b, x_a if a == b else 0, x_a * x_b) for every pair a <= b (code-point order)."""
-    items = sorted(answers)
-    return [(a, b, va if a == b else 0, va * vb)
-            for i, (a, va) in enumerate(items) for b, vb in items[i:]]
-
-
-# Whether the response answered every element of its version (the cross-products are kept for
-# complete responses only): decided in SQL from instrument_versions.items.
+# Whether the response answered every element of its version: decided in SQL from
+# instrument_versions.items.
 _COMPLETE = "((SELECT items FROM instrument_versions WHERE id = :ru_version) = :ru_count)"
+
+
+# One answer (x.column2) as a rollup_items row: 1 in its value's count, value x the total in xt.
+_ITEM_VALUES = ", ".join([*(f"CASE x.column2 WHEN {v} THEN 1 ELSE 0 END" for v in VALUES),
+                          "x.column2 * :ru_sum"])
 
 
 @dataclass(frozen=True)
@@ -101,25 +96,14 @@ def statement_parts(count: int) -> Parts:
              "RETURNING id, grain")
     answers = ", ".join(f"(:ru_c{i}, CAST(:ru_v{i} AS SMALLINT))" for i in range(count))
     children = [
-        "INSERT INTO rollup_answers (cell_id, item_code, value, n) SELECT c.id, x.column1, "
-        f"x.column2, 1 FROM c, (VALUES {answers}) AS x WHERE 1 = 1 "
-        "ON CONFLICT (cell_id, item_code, value) DO UPDATE SET n = rollup_answers.n + 1",
+        f"INSERT INTO rollup_items (cell_id, item_code, {ITEM_COLUMNS}) SELECT c.id, x.column1, "
+        f"{_ITEM_VALUES} FROM c, (VALUES {answers}) AS x WHERE 1 = 1 "
+        f"ON CONFLICT (cell_id, item_code) DO UPDATE SET {ITEM_SET}",
         "INSERT INTO rollup_profile (cell_id, field, code, n) SELECT c.id, x.column1, "
         "x.column2, 1 FROM c, (VALUES ('jenis_kelamin', :ru_p0), ('pendidikan', :ru_p1), "
         "('pekerjaan', :ru_p2), ('usia', :ru_p3)) AS x WHERE 1 = 1 "
         "ON CONFLICT (cell_id, field, code) DO UPDATE SET n = rollup_profile.n + 1",
     ]
-    pairs = ", ".join(f"(:ru_a{k}, :ru_b{k}, CAST(:ru_sa{k} AS BIGINT), "
-                      f"CAST(:ru_sab{k} AS BIGINT))" for k in range(count * (count + 1) // 2))
-    if pairs:
-        children.append(
-            "INSERT INTO rollup_cross (cell_id, item_a, item_b, sum_a, sum_ab) "
-            "SELECT c.id, x.column1, x.column2, x.column3, x.column4 "
-            f"FROM c, (VALUES {pairs}) AS x "
-            f"WHERE c.grain = {MONTH} AND {_COMPLETE} "
-            "ON CONFLICT (cell_id, item_a, item_b) DO UPDATE SET "
-            "sum_a = rollup_cross.sum_a + excluded.sum_a, "
-            "sum_ab = rollup_cross.sum_ab + excluded.sum_ab")
     return Parts(cells, tuple(children))
 
 
@@ -175,7 +159,7 @@ def pg_ctes(count: int) -> str:
     statement. The local day comes from the unit's time zone read in the statement itself
     (FOR SHARE: a time-zone change waits for the submit, or the submit for the change)."""
     parts = statement_parts(count)
-    names = ("ra", "rp", "rx")
+    names = ("ra", "rp")
     ctes = [_PG_CELLS]
     ctes += [f"{name} AS ({child})" for name, child in zip(names, parts.children, strict=False)]
     return ", ".join(ctes)

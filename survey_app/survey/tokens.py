@@ -11,6 +11,8 @@ from functools import cache
 
 from itsdangerous import BadData, BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from ..signing import Serializer
+
 MAX_AGE = 6 * 3600  # a respondent may leave the page open for a while
 
 
@@ -28,8 +30,9 @@ class TokenExpired(TokenError):
 
 @cache
 def _serializer(secret_key: str) -> URLSafeTimedSerializer:
-    """Built once per key (stateless, safe to share between threads)."""
-    return URLSafeTimedSerializer(secret_key, salt="survey-form-token")
+    """Built once per key, with its signer and derived key (stateless, safe to share between
+    threads)."""
+    return Serializer(secret_key, salt="survey-form-token")
 
 
 def issue(secret_key: str, scope: str) -> str:
@@ -83,7 +86,7 @@ class Thanks:
 @cache
 def _thanks_serializer(secret_key: str) -> URLSafeTimedSerializer:
     """Built once per key, with its own salt: a form token is no marker, nor the reverse."""
-    return URLSafeTimedSerializer(secret_key, salt="survey-thanks")
+    return Serializer(secret_key, salt="survey-thanks")
 
 
 def thanks_marker(secret_key: str, unit: str, service: str, counter: str | None,

@@ -14,7 +14,6 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    g,
     redirect,
     render_template,
     request,
@@ -22,7 +21,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -34,6 +32,7 @@ from ..db import db
 from ..i18n import current_lang
 from ..orgs import NotFound, find_unit
 from ..profile import EDUCATION, OCCUPATION, SEX
+from ..signing import csrf_token, renew_csrf
 from . import page, services, submit, tokens
 from .cache import page_cache
 from .flow import flow_for, styled
@@ -107,11 +106,20 @@ def choose_service(unit: str) -> str:
 
 
 def _thanks_url(target: services.Target, *, repeated: bool = False) -> str:
-    """The thank-you page, with a signed marker of the counter (never the answers)."""
-    marker = tokens.thanks_marker(
-        current_app.config["SURVEY"].secret_key, target.unit.code, target.service.code,
-        target.counter.code if target.counter else None, repeated=repeated)
-    return url_for("survey.thanks", unit=target.unit.code, t=marker)
+    """The thank-you page, with a signed marker of the counter (never the answers). Kept in the
+    page cache: everyone sent there from this counter within its TTL gets the same URL (signing
+    and building it was a fifth of a submit's own work), and the marker's time then tells even
+    less about when one form was sent."""
+    counter = target.counter.code if target.counter else None
+
+    def build() -> str:
+        marker = tokens.thanks_marker(current_app.config["SURVEY"].secret_key, target.unit.code,
+                                      target.service.code, counter, repeated=repeated)
+        return url_for("survey.thanks", unit=target.unit.code, t=marker)
+
+    key = ("thanks", target.unit.code, target.service.code, counter, repeated,
+           request.script_root)
+    return page_cache().get_or_set(key, build)
 
 
 def _next_url(target: services.Target, flow: list[str], slug: str) -> str:
@@ -132,10 +140,7 @@ def _forget_respondent() -> None:
     `no-store` pages only while no HttpOnly cookie changed), so Back cannot bring a filled form
     back even without JavaScript. Rewritten, not deleted: in our Chromium tests the deletion of
     a cookie set by the page's own load did not always count as a change."""
-    field = current_app.config["WTF_CSRF_FIELD_NAME"]
-    session.pop(field, None)
-    g.pop(field, None)  # Flask-WTF keeps this request's token there
-    generate_csrf()
+    renew_csrf()
 
 
 def _done(url: str) -> WerkzeugResponse:
@@ -173,7 +178,7 @@ class _Page:
     def again(self, data: dict[str, str], *, errors: dict[str, str] | None = None,
               notice: str | None = None) -> str:
         """The form shown again with what was sent, for the same one-time token."""
-        return self.render(generate_csrf(), data.get("form_token", ""), data, errors, notice)
+        return self.render(csrf_token(), data.get("form_token", ""), data, errors, notice)
 
 
 @bp.get("/<unit>/<service>", defaults={"counter": None})
@@ -183,9 +188,9 @@ def form(unit: str, service: str, counter: str | None) -> str:
     here = _Page(unit, service, counter)
     token = tokens.issue(current_app.config["SURVEY"].secret_key, here.target.scope(here.slug))
     if not page.is_shared(set(request.args), bool(session.get("_flashes"))):
-        return here.render(generate_csrf(), token)  # a page only this visitor should see
+        return here.render(csrf_token(), token)  # a page only this visitor should see
     key = (here.target.scope(here.slug), current_lang())
-    return page.fresh_page(page_cache(), key, here.render, generate_csrf(), token)
+    return page.fresh_page(page_cache(), key, here.render, csrf_token(), token)
 
 
 @bp.post("/<unit>/<service>", defaults={"counter": None})

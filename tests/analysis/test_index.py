@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from analysis.index import (
     IKM_CATEGORIES,
     Category,
     CategoryLike,
     ElementStat,
+    Weights,
     classify,
     compute_index,
     round_half_up,
@@ -328,3 +332,26 @@ def test_half_cent_on_the_a_boundary_is_a():
     result = compute_index({c: (10_000, t) for c, t in zip(codes, totals)}, codes)
     assert round_half_up(result.converted, 2) == 88.31
     assert result.category.letter == "A"
+
+
+@given(st.lists(st.dictionaries(st.integers(1, 4), st.integers(0, 10**6), max_size=4),
+                min_size=9, max_size=9),
+       st.sampled_from([Weights.EXACT, Weights.COMPAT]))
+def test_integer_arithmetic_equals_the_rational_reference(
+    tables: list[dict[int, int]], weights: str
+) -> None:
+    """The index sums over a common denominator; every figure equals the plain rational
+    computation (one Fraction per element), rounded to the nearest float once."""
+    codes = [f"e{i}" for i in range(9)]
+    counts = dict(zip(codes, tables, strict=True))
+    totals = {c: (sum(t.values()), sum(v * n for v, n in t.items())) for c, t in counts.items()}
+    answered = [c for c in codes if totals[c][0]]
+    assume(answered and (weights == Weights.EXACT or len(answered) == 9))
+    w = Fraction(1, len(answered)) if weights == Weights.EXACT else Fraction("0.111")
+    index = sum((Fraction(totals[c][1], totals[c][0]) * w for c in answered), Fraction(0))
+    r = compute_index(counts, codes, weights=weights)
+    assert r.index == float(index) and r.converted == float(index * 25)
+    for e in r.elements:
+        n, total = totals[e.code]
+        assert e.nrr == (float(Fraction(total, n)) if n else None)
+        assert e.nrr_weighted == (float(Fraction(total, n) * w) if n else None)

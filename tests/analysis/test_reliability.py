@@ -10,6 +10,7 @@ import pytest
 from analysis.reliability import (
     Reliability,
     interpret_alpha,
+    reliability_from_item_totals,
     reliability_from_moments,
     reliability_from_rows,
 )
@@ -55,6 +56,22 @@ def test_hand_example_from_rows() -> None:
     _check_hand(reliability_from_rows(HAND_CODES, HAND_ROWS))
 
 
+def _item_totals(rows: np.ndarray) -> tuple[list[int], list[int], list[int], int]:
+    """What per-cell roll-ups keep: item sums, item squares, item x total, total squared."""
+    data = np.asarray(rows, dtype=np.int64)
+    total = data.sum(axis=1)
+    return ([int(v) for v in data.sum(axis=0)], [int(v) for v in (data * data).sum(axis=0)],
+            [int(v) for v in (data * total[:, None]).sum(axis=0)], int((total * total).sum()))
+
+
+def test_hand_example_from_item_totals() -> None:
+    # The same sums as HAND_CROSS gives: its diagonal, its row sums and its total.
+    sums, squares, item_total, total_sq = _item_totals(np.array(HAND_ROWS))
+    assert squares == [30, 40, 44] and item_total == [100, 114, 120] and total_sq == 334
+    _check_hand(reliability_from_item_totals(HAND_CODES, HAND_N, sums, squares, item_total,
+                                             total_sq))
+
+
 # pingouin's example dataset "cronbach_alpha" (15 subjects x 10 items, 1..7), columns Q1..Q10.
 # pingouin.cronbach_alpha documents alpha = 0.591719 for it, "tested against the R package psych".
 PINGOUIN_ITEMS = [
@@ -77,6 +94,9 @@ def test_published_pingouin_example() -> None:
     assert (r.n, r.k) == (15, 10)
     assert round(r.alpha, 6) == 0.591719
     assert interpret_alpha(r.alpha) == "poor"
+    totals = reliability_from_item_totals([f"Q{i}" for i in range(1, 11)], 15,
+                                          *_item_totals(rows))
+    assert round(totals.alpha, 6) == 0.591719
 
 
 def _independent(rows: np.ndarray) -> tuple[float, list[float], list[float]]:
@@ -107,6 +127,10 @@ def test_matches_independent_numpy_computation(seed: int) -> None:
     assert list(r.item_total.values()) == pytest.approx(item_total, abs=1e-12)
     assert list(r.alpha_if_deleted.values()) == pytest.approx(deleted, abs=1e-12)
     assert list(r.item_total) == codes
+    t = reliability_from_item_totals(codes, n, *_item_totals(rows))
+    assert t.alpha == pytest.approx(alpha, abs=1e-12)
+    assert list(t.item_total.values()) == pytest.approx(item_total, abs=1e-12)
+    assert list(t.alpha_if_deleted.values()) == pytest.approx(deleted, abs=1e-12)
 
 
 def test_negative_alpha_is_reported() -> None:

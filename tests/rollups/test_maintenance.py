@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select, text, update
 
 import instruments
-from survey_app.models import Answer, IntegrityAudit, Response, RollupAnswer, RollupCell
+from survey_app.models import Answer, IntegrityAudit, Response, RollupCell, RollupItem
 from survey_app.results.period import parse_period
 from survey_app.results.queries import element_counts, raw
 from survey_app.results.report import build_report, selection
@@ -62,7 +62,7 @@ def test_results_read_the_rollups_and_check_and_rebuild_repair_a_drift(runner, s
     result = runner.invoke(args=["rollups", "check", "--unit", "U1", "--json"])
     assert result.exit_code == 1
     tables = {d["table"] for d in json.loads(result.output)}
-    assert "rollup_answers" in tables and "rollup_cross" in tables
+    assert "rollup_items" in tables
     result = runner.invoke(args=["rollups", "rebuild", "--unit", "U1"])
     assert result.exit_code == 0, result.output
     session.expire_all()
@@ -75,8 +75,8 @@ def test_a_rollup_cell_changed_by_hand_changes_the_figure(session):
     """Proof that results come from the roll-ups, not from the answers."""
     unit = make_unit(session)
     _submit(session, unit, datetime(2026, 3, 3, 3, 0, tzinfo=UTC))
-    session.execute(update(RollupAnswer).where(RollupAnswer.item_code == IKM_CODES[0])
-                    .values(value=2))
+    session.execute(update(RollupItem).where(RollupItem.item_code == IKM_CODES[0])
+                    .values(n2=RollupItem.n4, n4=0))
     session.commit()
     report = build_report(session, unit, "ikm", parse_period("2026"))
     assert report.result.elements[0].nrr == 2.0
@@ -121,4 +121,4 @@ def test_empty_cells_are_dropped_after_a_removal(runner, session):
                                  "--reason", "test"])
     assert result.exit_code == 0, result.output
     assert session.scalar(select(func.count()).select_from(RollupCell)) == 0
-    assert session.execute(text("SELECT COUNT(*) FROM rollup_answers")).scalar() == 0
+    assert session.execute(text("SELECT COUNT(*) FROM rollup_items")).scalar() == 0

@@ -141,10 +141,10 @@ def test_combined_export_table(runner, tree, tmp_path):
     pooled = [a for code in "PABC" for a in answers[code]]
     assert float(by_code["P"][4]) == pytest.approx(expected(answers["P"])[0])
     assert float(rows[5][4]) == pytest.approx(expected(pooled)[0])
-    pdf = runner.invoke(args=["export", "P", "--from", "2026-01-01", "--to", "2026-03-31",
-                              "--format", "pdf", "--out", str(tmp_path / "p.pdf"),
-                              "--with-subunits"])
-    assert pdf.exit_code == 1 and "csv, xlsx or json" in pdf.output
+    png = runner.invoke(args=["export", "P", "--from", "2026-01-01", "--to", "2026-03-31",
+                              "--format", "png", "--out", str(tmp_path / "p.png"),
+                              "--with-subunits"])  # pdf, docx: test_combined_documents.py
+    assert png.exit_code == 1 and "csv, xlsx, json, pdf or docx" in png.output
     as_json = tmp_path / "p.json"
     result = runner.invoke(args=["export", "P", "--from", "2026-01-01", "--to", "2026-03-31",
                                  "--format", "json", "--out", str(as_json), "--with-subunits"])
@@ -175,7 +175,7 @@ def test_dashboard_shows_the_combined_index_beside_each_unit(client, session, tr
     rows = list(csv.reader(io.StringIO(download.get_data(as_text=True).lstrip("\ufeff"))))
     assert float(rows[5][4]) == pytest.approx(pooled)
     assert client.get("/admin/units/C/combined/export/csv?period=2026-Q1").status_code == 302
-    assert client.get("/admin/units/P/combined/export/pdf?period=2026-Q1").status_code == 404
+    assert client.get("/admin/units/P/combined/export/png?period=2026-Q1").status_code == 404
     # a leaf unit, or one service, shows no combined section
     page = client.get("/admin/units/P/results/?period=2026-Q1&service=S1").get_data(as_text=True)
     assert 'id="subunits"' not in page

@@ -7,7 +7,8 @@ Create Date: 2026-12-03 17:00:00
 `rollup_cells` (one row per grain, local day or month, unit, service, counter, instrument version,
 channel, quarantine state and number of answered elements) with its answer counts
 (`rollup_answers`), profile counts (`rollup_profile`) and item cross-products of complete
-responses (`rollup_cross`). Filled here from the stored responses, then kept by every write.
+responses (`rollup_cross`). Migration 0015 replaces answers and cross-products with
+`rollup_items` and fills them all.
 `instrument_versions.items` (its number of elements) tells a complete response in SQL.
 """
 
@@ -15,7 +16,6 @@ import tomllib
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.orm import Session
 
 revision = "0013"
 down_revision = "0012"
@@ -82,9 +82,8 @@ def upgrade() -> None:
         sa.Column("sum_ab", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("cell_id", "item_a", "item_b", name=op.f("pk_rollup_cross")),
     )
-    from survey_app.rollups import maintain
-
-    maintain.rebuild(Session(bind=op.get_bind()))
+    # Filled from the stored responses by migration 0015, which gives the roll-ups their
+    # present shape (the code that fills them writes that shape).
 
 
 def downgrade() -> None:

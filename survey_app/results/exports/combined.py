@@ -1,5 +1,5 @@
-"""Combined-index exports (a parent unit's subtree or a unit group): CSV and XLSX tables, and
-the combined index JSON.
+"""Combined-index exports (a parent unit's subtree or a unit group): CSV and XLSX tables, the
+combined index JSON, and the official document as PDF and DOCX (exports/combined_document.py).
 
 The tables: one row per member unit with its own n and index, then the pooled figure over all of
 them, then the pooled NRR per element. Numbers unrounded, as the index JSON gives them. The JSON
@@ -14,8 +14,10 @@ import json
 from pathlib import Path
 
 import xlsxwriter
+from sqlalchemy.orm import Session
 
 from ..combined import CombinedReport
+from .combined_document import DOCUMENTS
 
 HEADER = ["kode_unit", "unit", "n", "indeks", "nilai_konversi", "mutu"]
 
@@ -64,10 +66,27 @@ def json_bytes(combined: CombinedReport) -> bytes:
 
 
 RENDERERS = {"csv": csv_bytes, "xlsx": xlsx_bytes, "json": json_bytes}
+FORMATS = (*RENDERERS, *DOCUMENTS)  # what the CLI and the download links offer
 MIMETYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json",
-             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             "pdf": "application/pdf",
+             "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
-def write(combined: CombinedReport, fmt: str, path: Path) -> None:
-    """Write the table as `fmt` (csv, xlsx or json) to `path`."""
-    path.write_bytes(RENDERERS[fmt](combined))
+def render(session: Session, combined: CombinedReport, fmt: str) -> bytes:
+    """The table (csv, xlsx, json) or the document (pdf, docx); KeyError for another format."""
+    if fmt in DOCUMENTS:
+        return DOCUMENTS[fmt](session, combined)
+    return RENDERERS[fmt](combined)
+
+
+def filename(combined: CombinedReport, fmt: str) -> str:
+    """e.g. `gabungan-P-2026-01-01-2026-03-31.csv`, `...-laporan.pdf`: codes only, a safe name."""
+    period = combined.report.period
+    suffix = "-laporan" if fmt in DOCUMENTS else ""
+    return f"gabungan-{combined.code}-{period.start}-{period.end}{suffix}.{fmt}"
+
+
+def write(session: Session, combined: CombinedReport, fmt: str, path: Path) -> None:
+    """Write `fmt` (csv, xlsx, json, pdf or docx) to `path`."""
+    path.write_bytes(render(session, combined, fmt))

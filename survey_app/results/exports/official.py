@@ -22,6 +22,7 @@ from analysis.index import Weights
 
 from ... import formats
 from ...letterheads import Kop, kop_of
+from ...models import Publication
 from ..basis import COMPAT, conversion_derived, conversion_text, weights_note
 from ..followup import PRIORITIES, plan_for
 from ..queries import profile_counts, suggestions
@@ -151,17 +152,26 @@ CHANNEL_NAMES = {"web": "formulir web", "kiosk": "kios", "paper": "kertas"}
 def _published(session: Session, report: IndexReport) -> tuple[Verification | None, list[Block]]:
     """The verification stamp and the frozen integrity summary, when the report's figures are
     exactly a current publication's (a draft of unpublished figures carries neither)."""
-    from ...integrity.stamp import publication_of, stamp_for_publication
+    from ...integrity.stamp import publication_of
 
-    pub = publication_of(session, report)  # once: the stamp and the summary are both its
+    verification, text = published_parts(publication_of(session, report))
+    return verification, [Heading("C. Integritas Data dan Verifikasi", 2), Para(text)] if text \
+        else []
+
+
+def published_parts(pub: Publication | None) -> tuple[Verification | None, str]:
+    """A publication's stamp, and the sentence on its frozen integrity summary ending with the
+    verification code ("" when no summary was frozen); (None, "") for no publication."""
+    from ...integrity.stamp import stamp_for_publication
+
     if pub is None:
-        return None, []
+        return None, ""
     stamp = stamp_for_publication(pub)
     verification = (Verification(stamp.code, stamp.url, stamp.png(box_size=4))
                     if stamp is not None else None)
     summary = json.loads(pub.figures).get("integrity")
     if not isinstance(summary, dict) or not summary:
-        return verification, []
+        return verification, ""
     channels = summary.get("responses_by_channel")
     if not isinstance(channels, dict):
         channels = {}
@@ -179,7 +189,7 @@ def _published(session: Session, report: IndexReport) -> tuple[Verification | No
     if verification is not None:
         text += (f" Angka dalam laporan ini dapat diperiksa siapa pun dengan kode verifikasi "
                  f"{verification.code} di {verification.url}.")
-    return verification, [Heading("C. Integritas Data dan Verifikasi", 2), Para(text)]
+    return verification, text
 
 
 def _int(summary: dict[str, object], key: str) -> int:
@@ -267,13 +277,7 @@ def _results(session: Session, report: IndexReport) -> list[Block]:
         blocks.append(Para(derived_text(report), note=True))
     if r.weights != Weights.EXACT:
         blocks.append(Para(_id_only(weights_note(r.weights)), note=True))
-    rows: tuple[tuple[str, ...], ...] = tuple(
-        (str(i), element_name(report, e.code), num(e.nrr), _weight(report, e),
-         num(e.nrr_weighted, 4)) for i, e in enumerate(r.elements, start=1))
-    rows += (("", f"Indeks {inst.index_name} (jumlah NRR tertimbang)", "", "", num(r.index, 4)),
-             ("", f"Nilai {inst.index_name} (nilai konversi)", "", "", num(r.converted)))
-    blocks.append(Table(("No", "Unsur pelayanan", "NRR", "Bobot", "NRR tertimbang"), rows,
-                        (12, 78, 22, 20, 28), right=(2, 3, 4), total=2))
+    blocks.append(element_table(report))
     ci = (f"Interval kepercayaan 95% nilai {inst.index_name}: {num(report.ci95[0])} sampai "
           f"{num(report.ci95[1])}." if report.ci95 else
           "Interval kepercayaan 95% tidak dapat dihitung (kurang dari 2 responden).")
@@ -286,6 +290,18 @@ def _results(session: Session, report: IndexReport) -> list[Block]:
                            f"{_id_only(OMITTED_NOTE)}"))
     blocks += _category_table(report)
     return blocks
+
+
+def element_table(report: IndexReport) -> Table:
+    """Each element's NRR, weight and weighted NRR, then the index and its converted value."""
+    inst, r = report.instrument, report.result
+    rows: tuple[tuple[str, ...], ...] = tuple(
+        (str(i), element_name(report, e.code), num(e.nrr), _weight(report, e),
+         num(e.nrr_weighted, 4)) for i, e in enumerate(r.elements, start=1))
+    rows += (("", f"Indeks {inst.index_name} (jumlah NRR tertimbang)", "", "", num(r.index, 4)),
+             ("", f"Nilai {inst.index_name} (nilai konversi)", "", "", num(r.converted)))
+    return Table(("No", "Unsur pelayanan", "NRR", "Bobot", "NRR tertimbang"), rows,
+                 (12, 78, 22, 20, 28), right=(2, 3, 4), total=2)
 
 
 def _method_text(report: IndexReport) -> str:
