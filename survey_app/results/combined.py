@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -114,19 +115,27 @@ def combined_selection(units: list[Unit], slug: str, period: Period, *,
                      include_quarantined=include_quarantined, days=(period.start, period.end))
 
 
-def _result(counts: dict[str, dict[int, int]], slug: str, weights: str
-            ) -> analysis.IndexResult | None:
+def _scorer(slug: str, weights: str) -> Callable[[dict[str, dict[int, int]]],
+                                                 analysis.IndexResult | None]:
+    """The index of one set of counts, with the instrument's settings looked up once (a
+    parent's table computes thousands of them)."""
     instrument = instruments.latest(slug)
-    counts = {c: v for c, v in counts.items() if c in instrument.codes}
-    answered = sum(1 for v in counts.values() if any(v.values()))
-    if not answered or (weights == Weights.COMPAT and answered != COMPAT_ELEMENTS):
-        return None  # nothing answered, or compat weights without their nine elements
-    # Anything analysis refuses now is a bug here, not "no data": it reaches the error page.
-    return analysis.compute_index(
-        counts, instrument.codes, weights=weights,
-        scale=(instrument.scale_min, instrument.scale_max),
-        conversion_factor=instrument.conversion_factor, categories=categories_of(instrument),
-        item_weights=declared_weights(instrument) if weights == Weights.EXACT else None)
+    codes = set(instrument.codes)
+    options: dict[str, Any] = {
+        "weights": weights, "scale": (instrument.scale_min, instrument.scale_max),
+        "conversion_factor": instrument.conversion_factor,
+        "categories": categories_of(instrument),
+        "item_weights": declared_weights(instrument) if weights == Weights.EXACT else None}
+
+    def score(counts: dict[str, dict[int, int]]) -> analysis.IndexResult | None:
+        counts = {c: v for c, v in counts.items() if c in codes}
+        answered = sum(1 for v in counts.values() if any(v.values()))
+        if not answered or (weights == Weights.COMPAT and answered != COMPAT_ELEMENTS):
+            return None  # nothing answered, or compat weights without their nine elements
+        # Anything analysis refuses now is a bug here, not "no data": it reaches the error page.
+        return analysis.compute_index(counts, instrument.codes, **options)
+
+    return score
 
 
 def build_combined(session: Session, owner: Unit | UnitGroup, units: list[Unit], slug: str,
@@ -138,7 +147,8 @@ def build_combined(session: Session, owner: Unit | UnitGroup, units: list[Unit],
         raise NoData(N_("%(code)s has no units"), code=owner.code)
     sel = combined_selection(units, slug, period, include_quarantined=include_quarantined)
     source: Grouped = grouped(session, sel, "unit_id")
-    result = _result(source.total_counts(), slug, weights)
+    score = _scorer(slug, weights)
+    result = score(source.total_counts())
     if result is None:
         raise NoData(N_("no %(slug)s answers for %(code)s and its units from %(start)s to "
                         "%(end)s"), slug=slug, code=owner.code, start=period.start, end=period.end)
@@ -152,7 +162,7 @@ def build_combined(session: Session, owner: Unit | UnitGroup, units: list[Unit],
         analysis.sample_check(None, people.responses), people.moments, None,
         include_quarantined=include_quarantined)
     figures = [UnitFigure(u, source.people[u.id].responses if u.id in source.people else 0,
-                          _result(source.counts.get(u.id, {}), slug, weights)) for u in units]
+                          score(source.counts.get(u.id, {}))) for u in units]
     return CombinedReport(owner.code, owner.name, "subtree" if isinstance(owner, Unit) else
                           "group", report, figures, owner)
 

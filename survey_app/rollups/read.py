@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, or_, select
@@ -45,15 +47,36 @@ def segments(first: date, last: date) -> list[tuple[int, date, date]]:
     return out
 
 
-def _versions(session: Session, slug: str) -> list[int]:
-    """The ids of the instrument's versions, as literal values: with a sub-select PostgreSQL
-    guessed a handful of cells where a parent has thousands, and sorted them on disk."""
-    return list(session.scalars(select(InstrumentVersion.id)
-                                .where(InstrumentVersion.slug == slug))) or [-1]
+@dataclass(frozen=True)
+class _Versions:
+    """The instrument's versions: their ids, as literal values (with a sub-select PostgreSQL
+    guessed a handful of cells where a parent has thousands, and sorted them on disk), and
+    every answer value their scales allow (the only count columns worth summing)."""
+
+    ids: list[int]
+    values: tuple[int, ...]
 
 
-def where(session: Session, sel: Selection) -> list[Any]:
+def _versions(session: Session, slug: str) -> _Versions:
+    found = session.execute(select(InstrumentVersion.id, InstrumentVersion.definition)
+                            .where(InstrumentVersion.slug == slug)).all()
+    values = sorted({v for _, definition in found for v in _scale(definition)})
+    return _Versions([int(i) for i, _ in found] or [-1], tuple(values) or tuple(VALUES))
+
+
+@lru_cache(maxsize=64)
+def _scale(definition: str) -> tuple[int, ...]:
+    """The values a version's scale allows (every value 0..9 when it declares none)."""
+    scale = tomllib.loads(definition).get("scale", {}) if definition else {}
+    lo, hi = scale.get("min"), scale.get("max")
+    if isinstance(lo, int) and isinstance(hi, int) and VALUES[0] <= lo <= hi <= VALUES[-1]:
+        return tuple(range(lo, hi + 1))
+    return tuple(VALUES)
+
+
+def where(session: Session, sel: Selection, versions: _Versions | None = None) -> list[Any]:
     """Conditions on RollupCell for the selection (which must carry its local days)."""
+    versions = versions or _versions(session, sel.instrument_slug)
     assert sel.days is not None  # noqa: S101 - callers check
     units = sorted({i for ids, _, _ in sel.scopes for i in ids}) if sel.scopes else [sel.unit_id]
     place = (RollupCell.unit_id == units[0] if len(units) == 1
@@ -61,7 +84,7 @@ def where(session: Session, sel: Selection) -> list[Any]:
     span = [and_(RollupCell.grain == grain, RollupCell.day >= lo, RollupCell.day < hi)
             for grain, lo, hi in segments(*sel.days)]
     conditions = [place, or_(*span) if len(span) > 1 else span[0],
-                  RollupCell.version_id.in_(_versions(session, sel.instrument_slug))]
+                  RollupCell.version_id.in_(versions.ids)]
     if sel.service_id is not None:
         conditions.append(RollupCell.service_id == sel.service_id)
     if sel.counter_id is not None:
@@ -77,23 +100,25 @@ def _group_key(by: str, value: Any) -> Any:
     return value
 
 
-_COUNTS = [func.sum(getattr(RollupItem, f"n{v}")) for v in VALUES]
+def _counts(values: Sequence[int]) -> list[Any]:
+    return [func.sum(getattr(RollupItem, f"n{v}")) for v in values]
 
 
 def element_counts_by(session: Session, sel: Selection, by: str | None
                       ) -> dict[Any, dict[str, dict[int, int]]]:
     """Answer counts per group (or under the key None when `by` is None), code and value."""
     group = [GROUPS[by]] if by else []
+    versions = _versions(session, sel.instrument_slug)
+    width = len(versions.values)
     rows = session.execute(
-        select(*group, RollupItem.item_code, *_COUNTS)
-        .join(RollupCell, RollupCell.id == RollupItem.cell_id).where(*where(session, sel))
-        .group_by(*group, RollupItem.item_code))
+        select(*group, RollupItem.item_code, *_counts(versions.values))
+        .join(RollupCell, RollupCell.id == RollupItem.cell_id)
+        .where(*where(session, sel, versions)).group_by(*group, RollupItem.item_code))
     out: dict[Any, dict[str, dict[int, int]]] = {}
-    width = len(_COUNTS)
     for row in rows:
         key = _group_key(by, row[0]) if by else None
         code, counts = row[-width - 1], row[-width:]
-        found = {value: int(n) for value, n in zip(VALUES, counts, strict=True) if n}
+        found = {value: int(n) for value, n in zip(versions.values, counts, strict=True) if n}
         if found:
             out.setdefault(key, {})[code] = found
     return out
@@ -129,19 +154,21 @@ def item_moments(session: Session, sel: Selection, codes: Sequence[str]
         own = [item["code"] for item in tomllib.loads(definition).get("items", [])]
         if sorted(own) != sorted(codes) or items != len(codes):
             return None
-    complete = [*where(session, sel), RollupCell.complete.is_(True)]
+    known = _versions(session, sel.instrument_slug)
+    complete = [*where(session, sel, known), RollupCell.complete.is_(True)]
     n, total_squares = session.execute(
         select(func.sum(RollupCell.responses), func.sum(RollupCell.score_sq))
         .where(*complete)).one()
     found = {row[0]: row[1:] for row in session.execute(
-        select(RollupItem.item_code, *_COUNTS, func.sum(RollupItem.xt))
+        select(RollupItem.item_code, *_counts(known.values), func.sum(RollupItem.xt))
         .join(RollupCell, RollupCell.id == RollupItem.cell_id).where(*complete)
         .group_by(RollupItem.item_code))}
+    values = known.values
     sums, squares, item_total = [], [], []
     for code in codes:
-        *counts, xt = found.get(code, (0,) * (len(VALUES) + 1))
-        sums.append(sum(v * int(c or 0) for v, c in zip(VALUES, counts, strict=True)))
-        squares.append(sum(v * v * int(c or 0) for v, c in zip(VALUES, counts, strict=True)))
+        *counts, xt = found.get(code, (0,) * (len(values) + 1))
+        sums.append(sum(v * int(c or 0) for v, c in zip(values, counts, strict=True)))
+        squares.append(sum(v * v * int(c or 0) for v, c in zip(values, counts, strict=True)))
         item_total.append(int(xt or 0))
     return ItemMoments(int(n or 0), tuple(sums), tuple(squares), tuple(item_total),
                        int(total_squares or 0))

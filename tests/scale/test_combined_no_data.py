@@ -7,9 +7,13 @@ import pytest
 
 import instruments
 from analysis import Weights
-from survey_app.results.combined import _result
+from survey_app.results.combined import _scorer
 
 CODES = instruments.latest("ikm").codes
+
+
+def _result(counts: dict[str, dict[int, int]], slug: str, weights: str):  # type: ignore[no-untyped-def]
+    return _scorer(slug, weights)(counts)
 
 
 def test_nothing_answered_is_no_figure() -> None:
