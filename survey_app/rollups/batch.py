@@ -127,14 +127,13 @@ def _profile_fields(rows: Sequence[CheckedRow]) -> list[tuple[str, list[str], np
     seen: dict[tuple[str | None, int | None, str | None, str | None], int] = {}
     which = np.fromiter((seen.setdefault(r.profile, len(seen)) for r in rows), dtype=np.int64,
                         count=len(rows))
+    labels = [(sex or "-", education or "-", job or "-", age_band(age))
+              for sex, age, education, job in seen]  # in the order of their numbers
     out = []
     for position, field in enumerate(FIELDS):
         index: dict[str, int] = {}
-        per_profile = np.empty(len(seen), dtype=np.int64)
-        for profile, number in seen.items():
-            sex, age, education, job = profile
-            code = (sex or "-", education or "-", job or "-", age_band(age))[position]
-            per_profile[number] = index.setdefault(code, len(index))
+        per_profile = np.fromiter((index.setdefault(codes[position], len(index))
+                                   for codes in labels), dtype=np.int64, count=len(labels))
         out.append((field, list(index), per_profile[which]))
     return out
 

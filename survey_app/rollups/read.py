@@ -50,28 +50,36 @@ def segments(first: date, last: date) -> list[tuple[int, date, date]]:
 @dataclass(frozen=True)
 class _Versions:
     """The instrument's versions: their ids, as literal values (with a sub-select PostgreSQL
-    guessed a handful of cells where a parent has thousands, and sorted them on disk), and
-    every answer value their scales allow (the only count columns worth summing)."""
+    guessed a handful of cells where a parent has thousands, and sorted them on disk), every
+    answer value their scales allow (the only count columns worth summing), and each version's
+    element codes with its stored number of elements."""
 
     ids: list[int]
     values: tuple[int, ...]
+    elements: list[tuple[tuple[str, ...], int]]
 
 
 def _versions(session: Session, slug: str) -> _Versions:
-    found = session.execute(select(InstrumentVersion.id, InstrumentVersion.definition)
+    found = session.execute(select(InstrumentVersion.id, InstrumentVersion.items,
+                                   InstrumentVersion.definition)
                             .where(InstrumentVersion.slug == slug)).all()
-    values = sorted({v for _, definition in found for v in _scale(definition)})
-    return _Versions([int(i) for i, _ in found] or [-1], tuple(values) or tuple(VALUES))
+    parsed = [(_parse(definition), int(items)) for _, items, definition in found]
+    values = sorted({v for (scale, _), _ in parsed for v in scale})
+    return _Versions([int(i) for i, _, _ in found] or [-1], tuple(values) or tuple(VALUES),
+                     [(codes, items) for (_, codes), items in parsed])
 
 
 @lru_cache(maxsize=64)
-def _scale(definition: str) -> tuple[int, ...]:
-    """The values a version's scale allows (every value 0..9 when it declares none)."""
-    scale = tomllib.loads(definition).get("scale", {}) if definition else {}
+def _parse(definition: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """A version's allowed values (every value 0..9 when it declares no scale) and its element
+    codes, read from its TOML once."""
+    data = tomllib.loads(definition) if definition else {}
+    scale = data.get("scale", {})
+    codes = tuple(item["code"] for item in data.get("items", []))
     lo, hi = scale.get("min"), scale.get("max")
     if isinstance(lo, int) and isinstance(hi, int) and VALUES[0] <= lo <= hi <= VALUES[-1]:
-        return tuple(range(lo, hi + 1))
-    return tuple(VALUES)
+        return tuple(range(lo, hi + 1)), codes
+    return tuple(VALUES), codes
 
 
 def where(session: Session, sel: Selection, versions: _Versions | None = None) -> list[Any]:
@@ -148,13 +156,10 @@ def item_moments(session: Session, sel: Selection, codes: Sequence[str]
     the totals over `codes`)."""
     from ..results.queries import ItemMoments
 
-    versions = session.execute(select(InstrumentVersion.items, InstrumentVersion.definition)
-                               .where(InstrumentVersion.slug == sel.instrument_slug)).all()
-    for items, definition in versions:
-        own = [item["code"] for item in tomllib.loads(definition).get("items", [])]
+    known = _versions(session, sel.instrument_slug)
+    for own, items in known.elements:
         if sorted(own) != sorted(codes) or items != len(codes):
             return None
-    known = _versions(session, sel.instrument_slug)
     complete = [*where(session, sel, known), RollupCell.complete.is_(True)]
     n, total_squares = session.execute(
         select(func.sum(RollupCell.responses), func.sum(RollupCell.score_sq))
